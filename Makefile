@@ -1,0 +1,43 @@
+# Two commands for a newcomer: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# uv from the PATH if there is one; otherwise a private copy installed from PyPI into .tools/.
+UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+UV_VERSION := 0.13.8
+export UV_PYTHON_DOWNLOADS ?= never
+MANAGE := $(UV) run --locked python manage.py
+
+.PHONY: help install run test lint format check-deploy
+
+help:
+	@echo "make run    install, migrate, load demo data, serve on http://$(HOST):$(PORT)/"
+	@echo "make test   install what the tests need and run the whole suite"
+	@echo "make lint   ruff check and ruff format --check"
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+install: $(UV)
+	$(UV) sync --locked
+
+run: install
+	@mkdir -p var
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install
+	$(UV) run --locked pytest $(PYTEST_ARGS)
+
+lint: install
+	$(UV) run --locked ruff check .
+	$(UV) run --locked ruff format --check .
+
+format: install
+	$(UV) run --locked ruff check --fix .
+	$(UV) run --locked ruff format .

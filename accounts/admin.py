@@ -1,0 +1,62 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html_join
+
+from accounts.models import User
+from accounts.services import user_start_selling
+
+
+class UserCreateForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email"]
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserEditForm
+    add_form = UserCreateForm
+    ordering = ["-date_joined"]
+    list_display = ["email", "name", "role_badges", "is_active", "date_joined", "last_login"]
+    list_filter = ["is_customer", "is_seller", "is_staff", "is_superuser", "is_active"]
+    search_fields = ["email", "name"]
+    readonly_fields = ["role_badges", "is_seller", "seller_since", "date_joined", "last_login"]
+    actions = ["start_selling"]
+    fieldsets = [
+        (None, {"fields": ["email", "password", "name"]}),
+        (
+            "Roles",
+            {
+                "description": "Selling is turned on with the “Start selling” action, which "
+                "records when it started.",
+                "fields": ["role_badges", "is_customer", "is_seller", "seller_since", "is_staff"],
+            },
+        ),
+        ("Permissions", {"fields": ["is_active", "is_superuser", "groups", "user_permissions"]}),
+        ("Dates", {"fields": ["date_joined", "last_login"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]},
+        )
+    ]
+
+    @admin.display(description="Roles")
+    def role_badges(self, user: User) -> str:
+        return format_html_join(" ", "<strong>{}</strong>", ((role,) for role in user.roles)) or "—"
+
+    @admin.action(description="Start selling (turn on the seller role)")
+    def start_selling(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            user_start_selling(user=user)
+        self.message_user(request, f"{queryset.count()} user(s) can now sell.", messages.SUCCESS)

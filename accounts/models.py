@@ -1,0 +1,98 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class UserQuerySet(models.QuerySet):
+    def customers(self):
+        return self.filter(is_customer=True)
+
+    def sellers(self):
+        return self.filter(is_seller=True)
+
+    def staff(self):
+        return self.filter(is_staff=True)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        # Addresses are compared case-insensitively everywhere (and unique on lower(email) in
+        # the database), so they are stored in one case.
+        return (email or "").strip().lower()
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        return self.get(email__iexact=self.normalize_email(username))
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        if not email:
+            raise ValueError("A user needs an email address.")
+        fields.setdefault("is_customer", True)
+        user = self.model(email=self.normalize_email(email), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.update(is_staff=True, is_superuser=True)
+        fields.setdefault("is_customer", False)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """One identity for everyone; what a person may do is decided by the role flags."""
+
+    email = models.EmailField("email address", unique=True)
+    name = models.CharField(max_length=150, blank=True)
+    is_customer = models.BooleanField(
+        "customer", default=True, help_text="Can buy and keep a library."
+    )
+    is_seller = models.BooleanField(
+        "seller", default=False, help_text="Can publish products from the studio."
+    )
+    seller_since = models.DateTimeField(null=True, blank=True)
+    is_staff = models.BooleanField(
+        "staff", default=False, help_text="Can run the shop from the admin site."
+    )
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Inactive users cannot sign in."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(is_seller=False) | models.Q(seller_since__isnull=False),
+                name="accounts_user_seller_has_since",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def get_full_name(self) -> str:
+        return self.name or self.email
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email.split("@")[0]
+
+    @property
+    def roles(self) -> list[str]:
+        flags = [
+            ("customer", self.is_customer),
+            ("seller", self.is_seller),
+            ("staff", self.is_staff),
+            ("superuser", self.is_superuser),
+        ]
+        return [label for label, held in flags if held]

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from accounts import views
+from accounts.panels import LIBRARY, STUDIO, Panel
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("start-selling/", views.start_selling, name="start_selling"),
+]
+
+
+def panel_urls(panel: Panel) -> list:
+    """The account pages every panel carries, bound to `panel`; the panel's own app adds them
+    to its URLs so they are reachable only inside it."""
+    bound = {"panel": panel}
+    return [
+        path("account/", views.profile, bound, name="profile"),
+        path("account/password/", views.password_change, bound, name="password_change"),
+    ]
+
+
+library_urlpatterns = [
+    path("", views.panel_home, {"panel": LIBRARY}, name="home"),
+    *panel_urls(LIBRARY),
+]
+studio_urlpatterns = [
+    path("", views.panel_home, {"panel": STUDIO}, name="home"),
+    *panel_urls(STUDIO),
+]

@@ -1,0 +1,94 @@
+from allauth.account import views as allauth_views
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.forms import ProfileForm
+from accounts.panels import Panel, panel_page
+from accounts.services import user_change_password, user_start_selling, user_update_profile
+
+
+def _is_partial(request: HttpRequest) -> bool:
+    return bool(request.htmx and not request.htmx.history_restore_request)
+
+
+@require_safe
+@panel_page
+def panel_home(request: HttpRequest, *, panel: Panel) -> HttpResponse:
+    return render(request, f"accounts/{panel.key}_home.html", {"panel": panel})
+
+
+@require_http_methods(["GET", "POST"])
+@panel_page
+def profile(request: HttpRequest, *, panel: Panel) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        user_update_profile(user=request.user, name=form.cleaned_data["name"])
+        if not request.htmx:
+            messages.success(request, "Your profile is saved.")
+            return redirect(f"{panel.key}:profile")
+        form, saved = ProfileForm(instance=request.user), True
+    template = "accounts/profile.html"
+    if _is_partial(request):
+        template += "#profile-form"
+    return render(request, template, {"panel": panel, "form": form, "saved": saved})
+
+
+@require_http_methods(["GET", "POST"])
+@panel_page
+def password_change(request: HttpRequest, *, panel: Panel) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        user = user_change_password(
+            user=request.user, new_password=form.cleaned_data["new_password1"]
+        )
+        # Keeps this session signed in; the user's other sessions no longer validate.
+        update_session_auth_hash(request, user)
+        get_adapter(request).send_notification_mail("account/email/password_changed", user)
+        if not request.htmx:
+            messages.success(request, "Your password is changed. Other sessions are signed out.")
+            return redirect(f"{panel.key}:password_change")
+        form, saved = PasswordChangeForm(request.user), True
+    template = "accounts/password_change.html"
+    if _is_partial(request):
+        template += "#password-form"
+    return render(request, template, {"panel": panel, "form": form, "saved": saved})
+
+
+@require_POST
+@login_required
+def start_selling(request: HttpRequest) -> HttpResponse:
+    user_start_selling(user=request.user)
+    messages.success(request, "Welcome to the studio. You can now publish products.")
+    if request.htmx:
+        return HttpResponseClientRedirect("/studio/")
+    return redirect("studio:home")
+
+
+@require_safe
+@login_required
+def password_change_elsewhere(request: HttpRequest) -> HttpResponse:
+    """allauth's own password page: send the user to the panel they belong to instead."""
+    panel = "studio" if request.user.is_seller else "library"
+    return redirect(f"{panel}:password_change")
+
+
+class LoginView(allauth_views.LoginView):
+    """allauth's login, answering 429 once failed attempts for an address hit the limit."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if any(e.code == "too_many_login_attempts" for e in form.non_field_errors().as_data()):
+            response.status_code = 429
+        return response
+
+
+login = LoginView.as_view()

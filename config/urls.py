@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+from accounts.urls import library_urlpatterns, studio_urlpatterns
+from ops import views as ops_views
+
+admin.site.site_header = f"{settings.SITE_NAME} admin"
+admin.site.site_title = f"{settings.SITE_NAME} admin"
+
+urlpatterns = [
+    path("", ops_views.home, name="home"),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    # One password page per panel: allauth's own is sent there.
+    path("accounts/login/", account_views.login, name="account_login"),
+    path("accounts/password/change/", account_views.password_change_elsewhere),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
+    path("library/", include((library_urlpatterns, "library"))),
+    path("studio/", include((studio_urlpatterns, "studio"))),
+]
+
+# Local media in development; production serves covers from the public bucket or a CDN.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

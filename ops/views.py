@@ -1,0 +1,60 @@
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "ops/home.html")
+
+
+def _database_answers() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        logger.exception("Health check: the database did not answer")
+        return False
+
+
+def _cache_answers() -> bool:
+    token = secrets.token_hex(8)
+    try:
+        cache.set("healthz", token, timeout=10)
+        return cache.get("healthz") == token
+    except Exception:
+        logger.exception("Health check: the cache did not answer")
+        return False
+
+
+@require_safe
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when every part the app needs answers, 503 naming the part that does not.
+
+    The cache is only checked when it is shared (Redis): the local-memory one cannot fail.
+    Errors are logged, never echoed: connection strings would leak.
+    """
+    checks = {"database": _database_answers()}
+    if settings.REDIS_URL:
+        checks["cache"] = _cache_answers()
+    failing = [part for part, answered in checks.items() if not answered]
+    body = {
+        "status": "unavailable" if failing else "ok",
+        "checks": {part: "ok" if answered else "down" for part, answered in checks.items()},
+    }
+    return JsonResponse(body, status=503 if failing else 200)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,71 @@
+"""The fixed cast (a buyer, a seller, a stranger, a staff member) and plain helpers."""
+
+import os
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.cache import cache
+from huey.contrib.djhuey import HUEY
+
+from accounts.models import User
+
+PASSWORD = "correct-horse-battery-42"
+
+
+def make_user(email: str, *, password: str = PASSWORD, verified: bool = True, **flags) -> User:
+    user = User.objects.create_user(email, password, **flags)
+    EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
+    return user
+
+
+def make_seller(email: str, **flags) -> User:
+    from accounts.services import user_start_selling
+
+    return user_start_selling(user=make_user(email, **flags))
+
+
+@pytest.fixture
+def buyer(db) -> User:
+    return make_user("buyer@example.com", name="Bea Buyer")
+
+
+@pytest.fixture
+def seller(db) -> User:
+    return make_seller("seller@example.com", name="Sam Seller")
+
+
+@pytest.fixture
+def stranger(db) -> User:
+    return make_user("stranger@example.com")
+
+
+@pytest.fixture
+def staff(db) -> User:
+    return make_user("staff@example.com", is_customer=False, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache_and_tasks():
+    # Tasks run in process in tests, also when Huey is configured for Redis (CI): a test that
+    # wants the real queue turns immediate mode off itself.
+    HUEY.immediate = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def pytest_collection_modifyitems(config, items):
+    engine = settings.DATABASES["default"]["ENGINE"]
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://...")
+    for item in items:
+        if "postgres" in item.keywords and engine != "django.db.backends.postgresql":
+            item.add_marker(skip_pg)
+        if "redis" in item.keywords and not os.environ.get("REDIS_URL"):
+            item.add_marker(skip_redis)
