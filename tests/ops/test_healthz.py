@@ -1,0 +1,60 @@
+import json
+
+import pytest
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection
+
+pytestmark = pytest.mark.django_db
+
+
+class _Broken:
+    def __init__(self, *args, **kwargs):
+        raise ConnectionError("could not reach postgres://tessera:s3cret@db.internal/tessera")
+
+
+def test_healthz_is_200_when_everything_answers(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_is_503_naming_the_database_when_it_is_down(client, monkeypatch):
+    monkeypatch.setattr(connection, "cursor", _Broken)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "down"
+    assert b"s3cret" not in response.content
+
+
+def test_healthz_checks_the_cache_when_redis_is_configured(client, settings, monkeypatch):
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+
+    assert client.get("/healthz").json()["checks"] == {"database": "ok", "cache": "ok"}
+
+    monkeypatch.setattr("ops.views.cache.set", _Broken)
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert json.loads(response.content) == {
+        "status": "unavailable",
+        "checks": {"database": "ok", "cache": "down"},
+    }
+
+
+def test_healthz_refuses_post(client):
+    assert client.post("/healthz").status_code == 405
+
+
+def test_healthz_reports_a_redis_that_refuses_connections(client, settings, monkeypatch):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    dead = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+    monkeypatch.setattr("ops.views.cache", dead)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"] == "down"

@@ -1,0 +1,119 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_choice, env_int, env_list, env_str
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(64),
+    "ALLOWED_HOSTS": "shop.example.com",
+    "CSRF_TRUSTED_ORIGINS": "https://shop.example.com",
+    "DATABASE_URL": "postgres://tessera:pw@127.0.0.1:5432/tessera",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_HOST": "smtp.example.com",
+}
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {*PRODUCTION, "PAYMENT_PROVIDER"}}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(("raw", "value"), [("1", True), ("on", True), ("No", False), ("", True)])
+def test_env_bool_reads_the_usual_spellings(monkeypatch, raw, value):
+    monkeypatch.setenv("FLAG", raw)
+
+    assert env_bool("FLAG", default=True) is value
+
+
+@pytest.mark.parametrize(
+    ("reader", "raw"),
+    [
+        (lambda: env_bool("VALUE", default=False), "maybe"),
+        (lambda: env_int("VALUE", 1), "ten"),
+        (lambda: env_choice("VALUE", ("dev", "dodo"), "dev"), "stripe"),
+    ],
+)
+def test_malformed_values_fail_loudly(monkeypatch, reader, raw):
+    monkeypatch.setenv("VALUE", raw)
+
+    with pytest.raises(ImproperlyConfigured, match="VALUE"):
+        reader()
+
+
+def test_lists_and_strings_trim_and_fall_back(monkeypatch):
+    monkeypatch.setenv("HOSTS", " a.example , b.example,, ")
+    monkeypatch.setenv("EMPTY", "  ")
+
+    assert env_list("HOSTS") == ["a.example", "b.example"]
+    assert env_str("EMPTY", "fallback") == "fallback"
+    assert env_int("EMPTY", 7) == 7
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_without_a_secret_key_refuses_to_start():
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+
+    result = _manage("check", **env)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_malformed_database_url_refuses_to_start():
+    result = _manage("check", DATABASE_URL="mysqlish:/nowhere")
+
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+
+
+def test_dodo_without_keys_refuses_to_start():
+    result = _manage("check", PAYMENT_PROVIDER="dodo")
+
+    assert result.returncode != 0
+    assert "DODO_PAYMENTS_API_KEY" in result.stderr
+
+
+def test_defaults_need_no_variables():
+    # The suite itself runs on whatever CI sets; the embedded defaults are read in a fresh process.
+    probe = (
+        "from django.conf import settings as s; print("
+        "s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], s.HUEY['huey_class'],"
+        " s.HUEY['immediate'], s.MAILERS['default']['BACKEND'], s.STORAGES['private']['BACKEND'],"
+        " s.PAYMENT_PROVIDER)"
+    )
+
+    result = _manage("shell", "--verbosity", "0", "--no-imports", "-c", probe)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "django.core.cache.backends.locmem.LocMemCache",
+        "huey.MemoryHuey",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.files.storage.FileSystemStorage",
+        "dev",
+    ]
