@@ -9,13 +9,18 @@ from accounts.models import User
 from accounts.services import user_start_selling
 
 
-class UserCreateForm(AdminUserCreationForm):
+class _NormalizedEmail:
+    def clean_email(self) -> str:
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+
+class UserCreateForm(_NormalizedEmail, AdminUserCreationForm):
     class Meta:
         model = User
         fields = ["email"]
 
 
-class UserEditForm(UserChangeForm):
+class UserEditForm(_NormalizedEmail, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"

@@ -45,6 +45,8 @@ def test_the_token_from_the_page_is_accepted(strict_client, buyer):
     page = strict_client.get("/library/account/")
     token = page.context["csrf_token"]
 
-    response = strict_client.post("/library/account/", {"name": "Bea B"}, HTTP_X_CSRFTOKEN=str(token))
+    response = strict_client.post(
+        "/library/account/", {"name": "Bea B"}, HTTP_X_CSRFTOKEN=str(token)
+    )
 
     assert response.status_code == 302

@@ -19,7 +19,8 @@ def test_start_selling_turns_on_the_seller_role_with_a_date(client, buyer):
     assert response.status_code == 302
     assert response["Location"] == "/studio/"
     buyer.refresh_from_db()
-    assert buyer.is_seller and buyer.is_customer
+    assert buyer.is_seller
+    assert buyer.is_customer
     assert buyer.seller_since is not None
 
 

@@ -1,0 +1,45 @@
+"""With REDIS_URL set, the cache and the task queue really live in Redis."""
+
+import os
+import uuid
+
+import pytest
+import redis
+from django.core.cache import cache
+from huey.contrib.djhuey import HUEY
+from huey.storage import RedisStorage
+
+from ops import tasks
+
+pytestmark = pytest.mark.redis
+
+
+@pytest.fixture
+def raw_redis() -> redis.Redis:
+    return redis.Redis.from_url(os.environ["REDIS_URL"])
+
+
+def test_the_cache_writes_to_redis(raw_redis):
+    key = f"probe-{uuid.uuid4().hex}"
+
+    cache.set(key, "hello", timeout=30)
+
+    stored = list(raw_redis.scan_iter(match=f"*{key}"))
+    assert len(stored) == 1
+    assert 0 < raw_redis.ttl(stored[0]) <= 30
+    assert cache.get(key) == "hello"
+
+
+def test_huey_enqueues_tasks_in_redis(raw_redis):
+    HUEY.immediate = False
+    HUEY.flush()
+    try:
+        assert isinstance(HUEY.storage, RedisStorage)
+
+        tasks.send_email(subject="s", body="b", to=["a@example.com"], from_email=None, html=None)
+
+        assert HUEY.pending_count() == 1
+        assert raw_redis.llen(HUEY.storage.queue_key) == 1
+    finally:
+        HUEY.flush()
+        HUEY.immediate = True
