@@ -8,7 +8,6 @@ PORT ?= 8000
 # uv from the PATH if there is one; otherwise a private copy installed from PyPI into .tools/.
 UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 UV_VERSION := 0.13.8
-export UV_PYTHON_DOWNLOADS ?= never
 MANAGE := $(UV) run --locked python manage.py
 
 .PHONY: help install run test lint format check-deploy
