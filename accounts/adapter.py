@@ -1,20 +1,19 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
+from django.urls import reverse
 
 from accounts.models import User
+from accounts.panels import places_for
 from ops.notifications import queue_email
 
 
 def landing_url(user: User) -> str:
-    """Where a user belongs after signing in: the first panel their roles open."""
-    if user.is_seller:
-        return "/studio/"
-    if user.is_customer:
-        return "/library/"
-    if user.is_staff:
-        return "/admin/"
-    return "/"
+    """Where a user belongs after signing in: the studio for sellers, the library for
+    customers, the admin for staff who are neither."""
+    for place in places_for(user):
+        return place.url
+    return reverse("home")
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
-from accounts.roles import CUSTOMER, GATES, SELLER, Role
+from accounts.roles import CUSTOMER, GATES, SELLER, STAFF, Role
 
 
 @dataclass(frozen=True)
@@ -17,9 +18,32 @@ class Panel:
     role: Role
     template: str
 
+    @property
+    def url(self) -> str:
+        return reverse(f"{self.key}:home")
+
+
+@dataclass(frozen=True)
+class Admin:
+    key: str = "admin"
+    title: str = "Admin"
+    role: Role = STAFF
+
+    @property
+    def url(self) -> str:
+        return reverse("admin:index")
+
 
 LIBRARY = Panel("library", "Library", CUSTOMER, "accounts/panels/library.html")
 STUDIO = Panel("studio", "Studio", SELLER, "accounts/panels/studio.html")
+ADMIN = Admin()
+
+
+def places_for(user) -> list[Panel | Admin]:
+    """The places the user's roles open, in landing order: a seller lands in the studio,
+    a customer in the library, staff who are neither in the admin."""
+    ordered = [STUDIO, LIBRARY, ADMIN]
+    return [place for place in ordered if place.role.held_by(user)]
 
 
 def panel_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

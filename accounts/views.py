@@ -6,16 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.forms import ProfileForm
-from accounts.panels import Panel, panel_page
+from accounts.panels import LIBRARY, STUDIO, Panel, panel_page
 from accounts.services import user_change_password, user_start_selling, user_update_profile
-
-
-def _is_partial(request: HttpRequest) -> bool:
-    return bool(request.htmx and not request.htmx.history_restore_request)
 
 
 @require_safe
@@ -36,7 +33,7 @@ def profile(request: HttpRequest, *, panel: Panel) -> HttpResponse:
             return redirect(f"{panel.key}:profile")
         form, saved = ProfileForm(instance=request.user), True
     template = "accounts/profile.html"
-    if _is_partial(request):
+    if request.htmx and not request.htmx.history_restore_request:
         template += "#profile-form"
     return render(request, template, {"panel": panel, "form": form, "saved": saved})
 
@@ -58,7 +55,7 @@ def password_change(request: HttpRequest, *, panel: Panel) -> HttpResponse:
             return redirect(f"{panel.key}:password_change")
         form, saved = PasswordChangeForm(request.user), True
     template = "accounts/password_change.html"
-    if _is_partial(request):
+    if request.htmx and not request.htmx.history_restore_request:
         template += "#password-form"
     return render(request, template, {"panel": panel, "form": form, "saved": saved})
 
@@ -69,7 +66,7 @@ def start_selling(request: HttpRequest) -> HttpResponse:
     user_start_selling(user=request.user)
     messages.success(request, "Welcome to the studio. You can now publish products.")
     if request.htmx:
-        return HttpResponseClientRedirect("/studio/")
+        return HttpResponseClientRedirect(reverse("studio:home"))
     return redirect("studio:home")
 
 
@@ -77,8 +74,8 @@ def start_selling(request: HttpRequest) -> HttpResponse:
 @login_required
 def password_change_elsewhere(request: HttpRequest) -> HttpResponse:
     """allauth's own password page: send the user to the panel they belong to instead."""
-    panel = "studio" if request.user.is_seller else "library"
-    return redirect(f"{panel}:password_change")
+    panel = STUDIO if STUDIO.role.held_by(request.user) else LIBRARY
+    return redirect(f"{panel.key}:password_change")
 
 
 class LoginView(allauth_views.LoginView):
