@@ -11,9 +11,7 @@ from ops.notifications import queue_email
 def landing_url(user: User) -> str:
     """Where a user belongs after signing in: the studio for sellers, the library for
     customers, the admin for staff who are neither."""
-    for place in places_for(user):
-        return place.url
-    return reverse("home")
+    return next((place.url for place in places_for(user)), reverse("home"))
 
 
 class AccountAdapter(DefaultAccountAdapter):

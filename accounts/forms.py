@@ -1,11 +1,10 @@
 from django import forms
 
-from accounts.models import User
 
-
-class ProfileForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["name"]
-        labels = {"name": "Your name"}
-        help_texts = {"name": "Shown on receipts and, if you sell, on your products."}
+class ProfileForm(forms.Form):
+    name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        required=False,
+        help_text="Shown on receipts and, if you sell, on your products.",
+    )

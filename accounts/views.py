@@ -24,14 +24,14 @@ def panel_home(request: HttpRequest, *, panel: Panel) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @panel_page
 def profile(request: HttpRequest, *, panel: Panel) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(request.POST or None, initial={"name": request.user.name})
     saved = False
     if request.method == "POST" and form.is_valid():
         user_update_profile(user=request.user, name=form.cleaned_data["name"])
         if not request.htmx:
             messages.success(request, "Your profile is saved.")
             return redirect(f"{panel.key}:profile")
-        form, saved = ProfileForm(instance=request.user), True
+        form, saved = ProfileForm(initial={"name": request.user.name}), True
     template = "accounts/profile.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#profile-form"
