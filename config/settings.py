@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "ops",
     "accounts",
+    "shop",
 ]
 
 MIDDLEWARE = [
@@ -221,10 +222,7 @@ STORAGES = {
     "private": (
         _s3(S3_PRIVATE_BUCKET, default_acl="private", querystring_auth=True, querystring_expire=60)
         if S3_PRIVATE_BUCKET
-        else {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
-        }
+        else {"BACKEND": "ops.storage.PrivateFileSystemStorage"}
     ),
     "staticfiles": {
         "BACKEND": (

@@ -51,6 +51,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _files_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache_and_tasks():
     # Tasks run in process in tests, also when Huey is configured for Redis (CI): a test that
     # wants the real queue turns immediate mode off itself.
@@ -69,3 +75,29 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
         if "redis" in item.keywords and not os.environ.get("REDIS_URL"):
             item.add_marker(skip_redis)
+
+
+def make_product(seller: User, title: str = "Field Notes Template", **fields):
+    from shop.services import product_create
+
+    return product_create(seller=seller, title=title, **fields)
+
+
+def add_version(product, label: str = "1.0.0", files: dict[str, bytes] | None = None):
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from shop.models import ProductFile, ProductVersion
+
+    version = ProductVersion.objects.create(product=product, label=label, changelog="First.")
+    for name, content in (files or {"notes.pdf": b"%PDF-1.4 demo"}).items():
+        ProductFile.objects.create(
+            version=version,
+            file=ContentFile(content, name=name),
+            original_name=name,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            content_type="application/pdf",
+        )
+    return version

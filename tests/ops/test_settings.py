@@ -114,6 +114,6 @@ def test_defaults_need_no_variables():
         "huey.MemoryHuey",
         "True",
         "django.core.mail.backends.console.EmailBackend",
-        "django.core.files.storage.FileSystemStorage",
+        "ops.storage.PrivateFileSystemStorage",
         "dev",
     ]

@@ -1,0 +1,78 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from shop.models import Category, Product, ProductFile, ProductVersion, ShortLink
+from shop.services import product_set_featured
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ProductVersionInline(admin.TabularInline):
+    model = ProductVersion
+    extra = 0
+    fields = ["label", "released_at", "changelog"]
+    show_change_link = True
+
+
+class ProductFileInline(admin.TabularInline):
+    model = ProductFile
+    extra = 0
+    fields = ["original_name", "size", "content_type", "sha256", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class ShortLinkInline(admin.TabularInline):
+    model = ShortLink
+    extra = 0
+    fields = ["code", "label", "is_active", "visits", "created_at"]
+    readonly_fields = ["code", "visits", "created_at"]
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["title", "seller", "status", "price", "currency", "featured", "published_at"]
+    list_filter = ["status", "featured", "categories", ("seller", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "slug", "seller__email"]
+    list_select_related = ["seller"]
+    readonly_fields = ["slug", "created_at", "updated_at", "published_at"]
+    autocomplete_fields = ["seller"]
+    filter_horizontal = ["categories"]
+    inlines = [ProductVersionInline, ShortLinkInline]
+    actions = ["feature", "unfeature"]
+
+    @admin.action(description="Feature on the home page")
+    def feature(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
+        changed = product_set_featured(products=queryset, featured=True)
+        self.message_user(request, f"{changed} product(s) featured.", messages.SUCCESS)
+
+    @admin.action(description="Stop featuring")
+    def unfeature(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
+        changed = product_set_featured(products=queryset, featured=False)
+        self.message_user(request, f"{changed} product(s) no longer featured.", messages.SUCCESS)
+
+
+@admin.register(ProductVersion)
+class ProductVersionAdmin(admin.ModelAdmin):
+    list_display = ["product", "label", "released_at"]
+    search_fields = ["product__title", "label"]
+    list_select_related = ["product"]
+    inlines = [ProductFileInline]
+
+
+@admin.register(ShortLink)
+class ShortLinkAdmin(admin.ModelAdmin):
+    list_display = ["code", "product", "label", "is_active", "visits", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "label", "product__title"]
+    list_select_related = ["product"]
+    readonly_fields = ["code", "visits", "created_at"]

@@ -1,0 +1,151 @@
+import secrets
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+# No 0/O, 1/I/l: a short code read aloud or typed from print must not be ambiguous.
+SHORT_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+SHORT_CODE_LENGTH = 8
+CURRENCIES = [("USD", "US dollar"), ("EUR", "Euro"), ("GBP", "Pound sterling")]
+
+
+def private_storage():
+    return storages["private"]
+
+
+def cover_path(product: "Product", filename: str) -> str:
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"covers/{uuid.uuid4().hex}{suffix}"
+
+
+def product_file_path(file: "ProductFile", filename: str) -> str:
+    # The stored name never carries the uploader's name: it is neither trusted nor needed.
+    return f"products/{uuid.uuid4().hex}"
+
+
+def new_short_code() -> str:
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=90, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Product.Status.PUBLISHED)
+
+    def of_seller(self, seller):
+        return self.filter(seller=seller)
+
+    def visible_to(self, user):
+        """Published products, plus every product of the user's own when they sell."""
+        if user.is_authenticated and user.is_seller:
+            return self.filter(Q(status=Product.Status.PUBLISHED) | Q(seller=user))
+        return self.published()
+
+
+class Product(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        PUBLISHED = "published"
+        ARCHIVED = "archived"
+
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="products"
+    )
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True, editable=False)
+    tagline = models.CharField(max_length=160, blank=True)
+    description = models.TextField(blank=True, help_text="Markdown. Raw HTML is not rendered.")
+    price = models.PositiveIntegerField(default=0, help_text="In minor units (cents); 0 is free.")
+    currency = models.CharField(max_length=3, choices=CURRENCIES, default="USD")
+    cover = models.ImageField(upload_to=cover_path, blank=True)
+    categories = models.ManyToManyField(Category, related_name="products", blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    featured = models.BooleanField(default=False, help_text="Shown on the home page (staff only).")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price__gte=0), name="shop_product_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "archived"]),
+                name="shop_product_status_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-published_at"], name="shop_product_listing")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
+
+
+class ProductVersion(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="versions")
+    label = models.CharField(max_length=40)
+    changelog = models.TextField(blank=True)
+    released_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-released_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "label"], name="shop_version_label_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} {self.label}"
+
+
+class ProductFile(models.Model):
+    version = models.ForeignKey(ProductVersion, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=product_file_path, storage=private_storage, max_length=200)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["original_name", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ShortLink(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="short_links")
+    code = models.CharField(max_length=SHORT_CODE_LENGTH, unique=True, default=new_short_code)
+    label = models.CharField(max_length=80, blank=True, help_text="A campaign or a channel.")
+    is_active = models.BooleanField(default=True)
+    visits = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.code
