@@ -6,12 +6,14 @@ from django.urls import include, path
 from accounts import views as account_views
 from accounts.urls import library_urlpatterns, studio_urlpatterns
 from ops import views as ops_views
+from shop import views as shop_views
 
 admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
 
 urlpatterns = [
-    path("", ops_views.home, name="home"),
+    path("", shop_views.home, name="home"),
+    path("", include("shop.urls")),
     path("healthz", ops_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # One password page per panel: allauth's own is sent there.

@@ -12,11 +12,6 @@ from django.views.decorators.http import require_safe
 logger = logging.getLogger(__name__)
 
 
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "ops/home.html")
-
-
 def _database_answers() -> bool:
     try:
         with connection.cursor() as cursor:

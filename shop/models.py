@@ -3,8 +3,9 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.files.storage import storages
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -44,7 +45,42 @@ class Category(models.Model):
         return self.name
 
 
+def search_vector() -> SearchVector:
+    # The GIN index (migration 0002, PostgreSQL only) is built on this very expression.
+    return SearchVector("title", "tagline", "description", config="english")
+
+
 class ProductQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Products matching `text`, annotated with `rank` (higher is better).
+
+        PostgreSQL: full-text search over title, tagline and description, ranked. Elsewhere
+        (SQLite, the embedded default): every word must appear in one of those fields.
+        """
+        text = text.strip()
+        if not text:
+            return self.annotate(rank=models.Value(0.0, output_field=models.FloatField()))
+        if connection.vendor == "postgresql":
+            query = SearchQuery(text, search_type="websearch", config="english")
+            return (
+                self.annotate(document=search_vector())
+                .filter(document=query)
+                .annotate(rank=SearchRank(search_vector(), query))
+            )
+        matches = self
+        for word in text.split()[:8]:
+            matches = matches.filter(
+                Q(title__icontains=word)
+                | Q(tagline__icontains=word)
+                | Q(description__icontains=word)
+            )
+        title_hit = models.Case(
+            models.When(title__icontains=text, then=models.Value(1.0)),
+            default=models.Value(0.5),
+            output_field=models.FloatField(),
+        )
+        return matches.annotate(rank=title_hit)
+
     def published(self):
         return self.filter(status=Product.Status.PUBLISHED)
 
@@ -52,8 +88,8 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(seller=seller)
 
     def visible_to(self, user):
-        """Published products, plus every product of the user's own when they sell."""
-        if user.is_authenticated and user.is_seller:
+        """Published products, plus the user's own in any status."""
+        if user.is_authenticated:
             return self.filter(Q(status=Product.Status.PUBLISHED) | Q(seller=user))
         return self.published()
 

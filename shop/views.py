@@ -1,0 +1,49 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from shop.catalog import PAGE_SIZE, catalog_products
+from shop.forms import CatalogFilterForm
+from shop.markdown import render_markdown
+from shop.models import Product
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    listed = Product.objects.published().select_related("seller")
+    context = {
+        "featured": listed.filter(featured=True)[:4],
+        "newest": listed.order_by("-published_at", "-pk")[:8],
+    }
+    return render(request, "shop/home.html", context)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def catalog(request: HttpRequest) -> HttpResponse:
+    form = CatalogFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else {}
+    page = Paginator(catalog_products(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "shop/catalog.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    return render(request, template, {"form": form, "page": page, "q": filters.get("q", "")})
+
+
+@require_safe
+def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    product = get_object_or_404(
+        Product.objects.visible_to(request.user).select_related("seller"), slug=slug
+    )
+    latest = product.versions.prefetch_related("files").first()
+    context = {
+        "product": product,
+        "description": render_markdown(product.description),
+        "categories": product.categories.all(),
+        "latest": latest,
+        "files": latest.files.all() if latest else [],
+        "changelog": render_markdown(latest.changelog) if latest else "",
+    }
+    return render(request, "shop/product.html", context)

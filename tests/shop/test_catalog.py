@@ -1,0 +1,144 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from shop.models import Category
+from shop.services import product_archive, product_publish
+from tests.conftest import add_version, make_product, make_seller
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+def publish(seller, title, **fields):
+    categories = fields.pop("categories", [])
+    product = make_product(seller, title=title, **fields)
+    product.categories.set(categories)
+    add_version(product)
+    return product_publish(product=product)
+
+
+def titles(response) -> list[str]:
+    return [product.title for product in response.context["page"].object_list]
+
+
+@pytest.fixture
+def shelf(seller):
+    templates = Category.objects.create(name="Templates", slug="templates")
+    icons = Category.objects.create(name="Icons", slug="icons")
+    publish(seller, "Budget Kit", tagline="Plan your money", price=1200, categories=[templates])
+    publish(seller, "Outline Icons", tagline="Line icons", price=2900, categories=[icons])
+    publish(seller, "Free Planner", tagline="A weekly planner", price=0, categories=[templates])
+    make_product(seller, title="Secret Draft")
+    archived = publish(seller, "Old Thing")
+    product_archive(product=archived)
+    return {"templates": templates, "icons": icons}
+
+
+def test_the_catalog_lists_only_published_products_newest_first(client, shelf):
+    response = client.get("/products/")
+
+    assert response.status_code == 200
+    assert titles(response) == ["Free Planner", "Outline Icons", "Budget Kit"]
+    assert response["Vary"].count("HX-Request") == 1
+
+
+def test_search_matches_words_in_title_and_tagline(client, shelf):
+    assert titles(client.get("/products/?q=planner")) == ["Free Planner"]
+    assert titles(client.get("/products/?q=icons")) == ["Outline Icons"]
+    assert titles(client.get("/products/?q=secret")) == []
+
+
+def test_categories_filter_and_combine(client, shelf):
+    assert titles(client.get("/products/?category=icons")) == ["Outline Icons"]
+    both = client.get("/products/?category=icons&category=templates")
+    assert sorted(titles(both)) == ["Budget Kit", "Free Planner", "Outline Icons"]
+
+
+def test_price_range_is_in_major_units(client, shelf):
+    assert titles(client.get("/products/?min_price=10&max_price=20")) == ["Budget Kit"]
+    assert titles(client.get("/products/?max_price=0")) == ["Free Planner"]
+
+
+def test_sort_by_price_both_ways(client, shelf):
+    assert titles(client.get("/products/?sort=price")) == [
+        "Free Planner",
+        "Budget Kit",
+        "Outline Icons",
+    ]
+    assert titles(client.get("/products/?sort=-price"))[0] == "Outline Icons"
+
+
+def test_bad_parameters_are_ignored_not_errors(client, shelf):
+    response = client.get("/products/?min_price=abc&sort=evil&category=nope&page=999")
+
+    assert response.status_code == 200
+    assert len(titles(response)) == 3
+
+
+def test_pages_hold_24_products(client, seller):
+    for n in range(30):
+        publish(seller, f"Product {n:02}")
+
+    first, second = client.get("/products/"), client.get("/products/?page=2")
+
+    assert len(titles(first)) == 24
+    assert len(titles(second)) == 6
+    assert b"page=2" in first.content
+
+
+def test_htmx_gets_only_the_results(client, shelf):
+    response = client.get("/products/?q=kit", headers=HTMX)
+
+    assert b"<html" not in response.content
+    assert b'id="results"' in response.content
+    assert titles(response) == ["Budget Kit"]
+
+
+def test_a_history_restore_gets_the_full_page(client, shelf):
+    response = client.get(
+        "/products/?q=kit", headers={**HTMX, "HX-History-Restore-Request": "true"}
+    )
+
+    assert b"<html" in response.content
+
+
+def test_the_catalog_form_works_without_javascript(client, shelf):
+    page = client.get("/products/").content.decode()
+
+    assert 'method="get" action="/products/"' in page
+    assert 'hx-push-url="true"' in page
+
+
+@pytest.mark.parametrize("url", ["/products/", "/products/?q=product", "/"])
+def test_query_count_does_not_grow_with_products(client, seller, url):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        return len(queries)
+
+    publish(seller, "Product first")
+    few = count()
+    for n in range(20):
+        publish(seller, f"Product {n}")
+
+    assert count() == few
+
+
+def test_catalog_query_counts_are_pinned(client, shelf, django_assert_num_queries):
+    # session-less anonymous request: count, page, categories for the filter
+    with django_assert_num_queries(3):
+        client.get("/products/")
+    with django_assert_num_queries(2):
+        client.get("/products/?q=kit", headers=HTMX)
+
+
+def test_the_catalog_refuses_post(client):
+    assert client.post("/products/").status_code == 405
+
+
+def test_another_sellers_drafts_never_show(client, shelf):
+    client.force_login(make_seller("rival@example.com"))
+
+    assert "Secret Draft" not in titles(client.get("/products/"))
