@@ -82,9 +82,8 @@ def _cover(title: str, index: int) -> ContentFile:
     draw = ImageDraw.Draw(image)
     for y in range(720):
         mix = y / 719
-        draw.line(
-            [(0, y), (960, y)], fill=tuple(int(a + (b - a) * mix) for a, b in zip(start, end))
-        )
+        colour = tuple(int(a + (b - a) * mix) for a, b in zip(start, end, strict=True))
+        draw.line([(0, y), (960, y)], fill=colour)
     for n in range(9):
         x, y = 560 + (n % 3) * 110, 200 + (n // 3) * 110
         shade = 255 if (n + index) % 4 else 40
