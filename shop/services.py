@@ -2,10 +2,24 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from ops.cache import (
+    cache_decr,
+    cache_delete_many,
+    cache_get,
+    cache_get_many,
+    cache_incr,
+    cache_set,
+)
 from shop.models import Product, ShortLink
+
+SHORT_LINK_TTL = 300
+SHORT_LINK_MISSING_TTL = 30
+_MISSING = "-"
 
 EDITABLE_FIELDS = {"title", "tagline", "description", "price", "currency"}
 
@@ -73,6 +87,7 @@ def product_publish(*, product: Product) -> Product:
         product.save(update_fields=["status", "published_at", "updated_at"])
     if not product.short_links.exists():
         ShortLink.objects.create(product=product, label="Default")
+    _forget_short_links_on_commit(product)
     return product
 
 
@@ -91,6 +106,7 @@ def _set_status(product: Product, status: str) -> Product:
     if product.status != status:
         product.status = status
         product.save(update_fields=["status", "updated_at"])
+        _forget_short_links_on_commit(product)
     return product
 
 
@@ -106,7 +122,75 @@ def short_link_create(*, product: Product, label: str = "") -> ShortLink:
     for _ in range(5):
         try:
             with transaction.atomic():
-                return ShortLink.objects.create(product=product, label=label.strip())
+                link = ShortLink.objects.create(product=product, label=label.strip())
+            _forget_short_links_on_commit(product)
+            return link
         except IntegrityError:
             continue  # a code collision among 31^8 codes: draw again
     raise IntegrityError("No free short code")
+
+
+@transaction.atomic
+def short_link_set_active(*, link: ShortLink, active: bool) -> ShortLink:
+    link.is_active = active
+    link.save(update_fields=["is_active"])
+    _forget_short_links_on_commit(link.product)
+    return link
+
+
+def _short_link_key(code: str) -> str:
+    return f"shortlink:{code}"
+
+
+def _visits_key(link_id: int) -> str:
+    return f"shortlink-visits:{link_id}"
+
+
+def _forget_short_links_on_commit(product: Product) -> None:
+    codes = list(product.short_links.values_list("code", flat=True))
+    keys = [_short_link_key(code) for code in codes]
+    transaction.on_commit(lambda: cache_delete_many(keys))
+
+
+def short_link_target(*, code: str) -> tuple[int, str] | None:
+    """(link id, product URL) for an active link to a published product; served from the
+    cache, which every change to the link or its product clears."""
+    cached = cache_get(_short_link_key(code))
+    if cached is None:
+        row = (
+            ShortLink.objects.filter(
+                code=code, is_active=True, product__status=Product.Status.PUBLISHED
+            )
+            .values_list("pk", "product__slug")
+            .first()
+        )
+        cached = (row[0], reverse("shop:product", args=[row[1]])) if row else _MISSING
+        cache_set(_short_link_key(code), cached, SHORT_LINK_TTL if row else SHORT_LINK_MISSING_TTL)
+    return None if cached == _MISSING else tuple(cached)
+
+
+def short_link_count_visit(*, link_id: int) -> None:
+    # A cache increment on the hot path; `short_link_flush_visits` moves the counts into the
+    # database. If the cache cannot count, the visit is written straight to the database.
+    if not cache_incr(_visits_key(link_id)):
+        ShortLink.objects.filter(pk=link_id).update(visits=F("visits") + 1)
+
+
+def short_link_pending_visits(*, link_ids: list[int]) -> dict[int, int]:
+    pending = cache_get_many([_visits_key(pk) for pk in link_ids])
+    return {pk: pending.get(_visits_key(pk), 0) for pk in link_ids}
+
+
+def short_link_flush_visits(*, batch: int = 500) -> int:
+    """Move counted visits from the cache into the database; returns how many moved."""
+    moved = 0
+    ids = list(ShortLink.objects.values_list("pk", flat=True).order_by("pk"))
+    for start in range(0, len(ids), batch):
+        pending = short_link_pending_visits(link_ids=ids[start : start + batch])
+        for link_id, count in pending.items():
+            if count > 0:
+                ShortLink.objects.filter(pk=link_id).update(visits=F("visits") + count)
+                # Take away only what was moved: visits counted meanwhile stay pending.
+                cache_decr(_visits_key(link_id), count)
+                moved += count
+    return moved

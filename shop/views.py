@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -8,6 +8,7 @@ from shop.catalog import PAGE_SIZE, catalog_products
 from shop.forms import CatalogFilterForm
 from shop.markdown import render_markdown
 from shop.models import Product
+from shop.services import short_link_count_visit, short_link_target
 
 
 @require_safe
@@ -47,3 +48,13 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "changelog": render_markdown(latest.changelog) if latest else "",
     }
     return render(request, "shop/product.html", context)
+
+
+@require_safe
+def short_link(request: HttpRequest, code: str) -> HttpResponse:
+    target = short_link_target(code=code)
+    if target is None:
+        raise Http404("No such link.")
+    link_id, url = target
+    short_link_count_visit(link_id=link_id)
+    return HttpResponseRedirect(url)
