@@ -1,7 +1,7 @@
 from django.urls import path
 
 from accounts import views
-from accounts.panels import LIBRARY, STUDIO, Panel
+from accounts.panels import LIBRARY, Panel
 
 app_name = "accounts"
 
@@ -23,8 +23,4 @@ def panel_urls(panel: Panel) -> list:
 library_urlpatterns = [
     path("", views.panel_home, {"panel": LIBRARY}, name="home"),
     *panel_urls(LIBRARY),
-]
-studio_urlpatterns = [
-    path("", views.panel_home, {"panel": STUDIO}, name="home"),
-    *panel_urls(STUDIO),
 ]

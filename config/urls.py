@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
-from accounts.urls import library_urlpatterns, studio_urlpatterns
+from accounts.urls import library_urlpatterns
 from ops import views as ops_views
 from shop import views as shop_views
 
@@ -22,7 +22,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("library/", include((library_urlpatterns, "library"))),
-    path("studio/", include((studio_urlpatterns, "studio"))),
+    path("studio/", include(("shop.studio_urls", "studio"))),
 ]
 
 # Local media in development; production serves covers from the public bucket or a CDN.

@@ -66,6 +66,24 @@ def product_update(*, product: Product, **changes) -> Product:
     return product
 
 
+@transaction.atomic
+def product_set_categories(*, product: Product, categories: Iterable) -> Product:
+    product.categories.set(categories)
+    Product.objects.filter(pk=product.pk).update(updated_at=timezone.now())
+    return product
+
+
+@transaction.atomic
+def product_set_status(*, product: Product, status: str) -> Product:
+    """Move a product to `status` through the rule for it (publishing is validated)."""
+    moves = {
+        Product.Status.PUBLISHED: product_publish,
+        Product.Status.DRAFT: product_unpublish,
+        Product.Status.ARCHIVED: product_archive,
+    }
+    return moves[Product.Status(status)](product=product)
+
+
 def _publish_problems(product: Product) -> list[str]:
     problems = []
     if not product.versions.filter(files__isnull=False).exists():

@@ -1,0 +1,109 @@
+"""The seller studio: a seller's own products, created and edited in place."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.panels import Panel, panel_page
+from shop.models import Product
+from shop.services import (
+    product_create,
+    product_set_categories,
+    product_set_status,
+    product_update,
+    short_link_pending_visits,
+)
+from shop.studio_forms import FIELD_FORMS, FIELD_LABELS, ProductCreateForm, initial_for
+
+
+def _own_product(request: HttpRequest, pk: int) -> Product:
+    return get_object_or_404(Product.objects.of_seller(request.user), pk=pk)
+
+
+@require_safe
+@panel_page
+def products(request: HttpRequest, *, panel: Panel) -> HttpResponse:
+    own = (
+        Product.objects.of_seller(request.user)
+        .annotate(version_count=Count("versions", distinct=True))
+        .annotate(visits=Sum("short_links__visits"))
+        .order_by("-created_at", "-pk")
+    )
+    return render(request, "shop/studio/products.html", {"panel": panel, "products": own})
+
+
+@require_http_methods(["GET", "POST"])
+@panel_page
+def product_new(request: HttpRequest, *, panel: Panel) -> HttpResponse:
+    form = ProductCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        product = product_create(seller=request.user, **form.cleaned_data)
+        return redirect("studio:product", pk=product.pk)
+    return render(request, "shop/studio/product_new.html", {"panel": panel, "form": form})
+
+
+def _fields(product: Product) -> list[dict]:
+    return [{"name": name, "label": FIELD_LABELS[name], "editing": False} for name in FIELD_FORMS]
+
+
+@require_safe
+@panel_page
+def product_edit(request: HttpRequest, *, panel: Panel, pk: int) -> HttpResponse:
+    product = _own_product(request, pk)
+    links = list(product.short_links.all())
+    pending = short_link_pending_visits(link_ids=[link.pk for link in links])
+    context = {
+        "panel": panel,
+        "product": product,
+        "fields": _fields(product),
+        "links": [(link, link.visits + pending[link.pk]) for link in links],
+        "versions": product.versions.annotate(file_count=Count("files")),
+    }
+    return render(request, "shop/studio/product_edit.html", context)
+
+
+def _save(product: Product, name: str, form) -> None:
+    if name == "categories":
+        product_set_categories(product=product, categories=form.cleaned_data["categories"])
+    elif name == "status":
+        product_set_status(product=product, status=form.cleaned_data["status"])
+    else:
+        product_update(product=product, **form.changes())
+
+
+@require_http_methods(["GET", "POST"])
+@panel_page
+def product_field(request: HttpRequest, *, panel: Panel, pk: int, name: str) -> HttpResponse:
+    """One field of a product: GET shows its editor, POST saves it through a service.
+
+    With htmx only the field's fragment travels; without JavaScript the editor is a page of
+    its own and a save redirects back to the product."""
+    if name not in FIELD_FORMS:
+        raise Http404("No such field.")
+    product = _own_product(request, pk)
+    form_class = FIELD_FORMS[name]
+    form = form_class(request.POST or None, initial=initial_for(product, name))
+    editing = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save(product, name, form)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if not request.htmx:
+                return redirect("studio:product", pk=product.pk)
+            product.refresh_from_db()
+            editing = False
+    elif request.method == "GET" and request.GET.get("cancel") is not None:
+        editing = False
+    context = {
+        "panel": panel,
+        "product": product,
+        "field": {"name": name, "label": FIELD_LABELS[name], "editing": editing, "form": form},
+    }
+    template = "shop/studio/product_field.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template = "shop/studio/product_edit.html#field"
+    return render(request, template, context)

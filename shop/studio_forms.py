@@ -1,0 +1,106 @@
+from decimal import Decimal
+
+from django import forms
+
+from shop.models import CURRENCIES, Category, Product
+
+
+class ProductCreateForm(forms.Form):
+    title = forms.CharField(max_length=120)
+    tagline = forms.CharField(max_length=160, required=False)
+    price = forms.DecimalField(
+        min_value=0, max_digits=9, decimal_places=2, initial=0, help_text="0 makes it free."
+    )
+    currency = forms.ChoiceField(choices=CURRENCIES, initial="USD")
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("Give the product a title.")
+        return title
+
+    def clean_price(self) -> int:
+        return int(self.cleaned_data["price"] * 100)
+
+
+class TitleForm(forms.Form):
+    title = forms.CharField(max_length=120)
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("A title cannot be empty.")
+        return title
+
+    def changes(self) -> dict:
+        return {"title": self.cleaned_data["title"]}
+
+
+class TaglineForm(forms.Form):
+    tagline = forms.CharField(max_length=160, required=False)
+
+    def changes(self) -> dict:
+        return {"tagline": self.cleaned_data["tagline"]}
+
+
+class DescriptionForm(forms.Form):
+    description = forms.CharField(
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Markdown: **bold**, lists, links. HTML is not rendered.",
+    )
+
+    def changes(self) -> dict:
+        return {"description": self.cleaned_data["description"]}
+
+
+class PriceForm(forms.Form):
+    price = forms.DecimalField(
+        min_value=0, max_value=Decimal("100000"), max_digits=9, decimal_places=2,
+        help_text="0 makes it free.",
+    )  # fmt: skip
+    currency = forms.ChoiceField(choices=CURRENCIES)
+
+    def changes(self) -> dict:
+        return {
+            "price": int(self.cleaned_data["price"] * 100),
+            "currency": self.cleaned_data["currency"],
+        }
+
+
+class CategoriesForm(forms.Form):
+    categories = forms.ModelMultipleChoiceField(
+        queryset=Category.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Product.Status.choices)
+
+
+def initial_for(product: Product, field: str) -> dict:
+    if field == "price":
+        return {"price": Decimal(product.price) / 100, "currency": product.currency}
+    if field == "categories":
+        return {"categories": list(product.categories.all())}
+    return {field: getattr(product, field)}
+
+
+FIELD_FORMS = {
+    "title": TitleForm,
+    "tagline": TaglineForm,
+    "price": PriceForm,
+    "description": DescriptionForm,
+    "categories": CategoriesForm,
+    "status": StatusForm,
+}
+
+FIELD_LABELS = {
+    "title": "Title",
+    "tagline": "Tagline",
+    "price": "Price",
+    "description": "Description",
+    "categories": "Categories",
+    "status": "Status",
+}

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from accounts.panels import STUDIO
+from accounts.urls import panel_urls
+from shop import studio
+
+bound = {"panel": STUDIO}
+
+urlpatterns = [
+    path("", studio.products, bound, name="home"),
+    path("products/new/", studio.product_new, bound, name="product_new"),
+    path("products/<int:pk>/", studio.product_edit, bound, name="product"),
+    path("products/<int:pk>/<str:name>/", studio.product_field, bound, name="product_field"),
+    *panel_urls(STUDIO),
+]

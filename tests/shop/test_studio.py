@@ -1,0 +1,223 @@
+import pytest
+
+from shop.models import Category, Product
+from tests.conftest import add_version, make_product, make_seller
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def product(seller):
+    return make_product(seller, title="Budget Kit", price=1200)
+
+
+@pytest.fixture
+def rival(db):
+    return make_seller("rival@example.com")
+
+
+def field_url(product, name):
+    return f"/studio/products/{product.pk}/{name}/"
+
+
+def test_the_studio_lists_only_the_sellers_products(client, seller, product, rival):
+    make_product(rival, title="Rival Thing")
+    client.force_login(seller)
+
+    response = client.get("/studio/")
+
+    assert response.status_code == 200
+    assert [p.title for p in response.context["products"]] == ["Budget Kit"]
+
+
+def test_the_studio_list_has_a_constant_query_count(client, seller, django_assert_num_queries):
+    client.force_login(seller)
+    make_product(seller, title="One")
+    with django_assert_num_queries(3):  # session, user, products
+        client.get("/studio/")
+    for n in range(10):
+        add_version(make_product(seller, title=f"More {n}"))
+    with django_assert_num_queries(3):
+        client.get("/studio/")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/studio/", "/studio/products/new/", "/studio/products/{pk}/", "/studio/products/{pk}/title/"],
+)
+def test_anonymous_is_sent_to_login(client, product, url):
+    response = client.get(url.format(pk=product.pk))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/studio/", "/studio/products/new/", "/studio/products/{pk}/", "/studio/products/{pk}/title/"],
+)
+def test_a_buyer_without_the_seller_role_gets_403(client, buyer, product, url):
+    client.force_login(buyer)
+
+    assert client.get(url.format(pk=product.pk)).status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/studio/products/{pk}/", "/studio/products/{pk}/title/"])
+def test_another_seller_gets_404(client, rival, product, url):
+    client.force_login(rival)
+
+    assert client.get(url.format(pk=product.pk)).status_code == 404
+    assert client.post(url.format(pk=product.pk), {"title": "Stolen"}).status_code in (404, 405)
+    product.refresh_from_db()
+    assert product.title == "Budget Kit"
+
+
+def test_creating_a_product_makes_a_draft_and_opens_it(client, seller):
+    client.force_login(seller)
+
+    response = client.post(
+        "/studio/products/new/",
+        {"title": "Icon Pack", "tagline": "Icons", "price": "9.99", "currency": "EUR"},
+    )
+
+    product = Product.objects.get(title="Icon Pack")
+    assert response["Location"] == f"/studio/products/{product.pk}/"
+    assert (product.price, product.currency, product.status) == (999, "EUR", "draft")
+    assert product.seller == seller
+
+
+def test_an_invalid_new_product_re_renders_with_errors(client, seller):
+    client.force_login(seller)
+
+    response = client.post("/studio/products/new/", {"title": "  ", "price": "-1"})
+
+    assert response.status_code == 200
+    assert b"errorlist" in response.content
+    assert not Product.objects.exists()
+
+
+def test_the_edit_page_shows_every_field(client, seller, product):
+    client.force_login(seller)
+
+    page = client.get(f"/studio/products/{product.pk}/").content.decode()
+
+    for name in ["title", "tagline", "price", "description", "categories", "status"]:
+        assert f'id="field-{name}"' in page
+
+
+def test_htmx_opens_one_field_for_editing(client, seller, product):
+    client.force_login(seller)
+
+    response = client.get(field_url(product, "title"), headers=HTMX)
+
+    assert b"<html" not in response.content
+    assert b'name="title"' in response.content
+    assert b'value="Budget Kit"' in response.content
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "check"),
+    [
+        ("title", {"title": "Budget Kit Pro"}, lambda p: p.title == "Budget Kit Pro"),
+        ("tagline", {"tagline": "Plan it"}, lambda p: p.tagline == "Plan it"),
+        (
+            "price",
+            {"price": "15.50", "currency": "GBP"},
+            lambda p: (p.price, p.currency) == (1550, "GBP"),
+        ),
+        ("description", {"description": "# Hi"}, lambda p: p.description == "# Hi"),
+    ],
+)
+def test_an_htmx_save_changes_one_field_and_returns_its_display(
+    client, seller, product, name, data, check
+):
+    client.force_login(seller)
+
+    response = client.post(field_url(product, name), data, headers=HTMX)
+
+    assert response.status_code == 200
+    assert f'id="field-{name}"'.encode() in response.content
+    assert b"<form" not in response.content
+    product.refresh_from_db()
+    assert check(product)
+
+
+def test_categories_are_saved_inline(client, seller, product):
+    icons = Category.objects.create(name="Icons", slug="icons")
+    client.force_login(seller)
+
+    client.post(field_url(product, "categories"), {"categories": [icons.pk]}, headers=HTMX)
+
+    assert list(product.categories.all()) == [icons]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("title", {"title": "   "}, b"This field is required"),
+        ("title", {"title": "x" * 121}, b"at most 120 characters"),
+        ("price", {"price": "-1", "currency": "USD"}, b"greater than or equal to 0"),
+        ("price", {"price": "abc", "currency": "USD"}, b"Enter a number"),
+        ("price", {"price": "5", "currency": "XYZ"}, b"Select a valid choice"),
+        ("status", {"status": "published"}, b"at least one file"),
+        ("status", {"status": "deleted"}, b"Select a valid choice"),
+    ],
+)
+def test_invalid_input_re_renders_in_place_with_200_and_changes_nothing(
+    client, seller, product, name, data, message
+):
+    client.force_login(seller)
+
+    response = client.post(field_url(product, name), data, headers=HTMX)
+
+    assert response.status_code == 200
+    assert message in response.content
+    assert b"<form" in response.content
+    product.refresh_from_db()
+    assert (product.title, product.price, product.status) == ("Budget Kit", 1200, "draft")
+
+
+def test_publishing_inline_works_once_a_version_has_a_file(client, seller, product):
+    add_version(product)
+    client.force_login(seller)
+
+    client.post(field_url(product, "status"), {"status": "published"}, headers=HTMX)
+
+    product.refresh_from_db()
+    assert product.status == "published"
+    assert product.short_links.count() == 1
+
+
+def test_without_javascript_a_save_redirects_back(client, seller, product):
+    client.force_login(seller)
+
+    page = client.get(field_url(product, "title"))
+    response = client.post(field_url(product, "title"), {"title": "New"})
+
+    assert b"<html" in page.content
+    assert response["Location"] == f"/studio/products/{product.pk}/"
+
+
+def test_cancel_returns_the_display(client, seller, product):
+    client.force_login(seller)
+
+    response = client.get(field_url(product, "title") + "?cancel", headers=HTMX)
+
+    assert b"<form" not in response.content
+    assert b"Budget Kit" in response.content
+
+
+def test_an_unknown_field_is_404(client, seller, product):
+    client.force_login(seller)
+
+    assert client.get(field_url(product, "seller")).status_code == 404
+    assert client.post(field_url(product, "featured"), {"featured": "on"}).status_code == 404
+
+
+@pytest.mark.parametrize("method", ["put", "delete"])
+def test_other_methods_are_refused(client, seller, product, method):
+    client.force_login(seller)
+
+    assert getattr(client, method)(field_url(product, "title")).status_code == 405
