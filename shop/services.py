@@ -1,3 +1,4 @@
+import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,8 @@ from ops.cache import (
     cache_incr,
     cache_set,
 )
-from shop.models import Product, ShortLink
+from shop.models import Product, ProductFile, ProductVersion, ShortLink
+from shop.uploads import CheckedFile
 
 SHORT_LINK_TTL = 300
 SHORT_LINK_MISSING_TTL = 30
@@ -64,6 +66,40 @@ def product_update(*, product: Product, **changes) -> Product:
     product.full_clean(exclude=["slug", "cover"])
     product.save(update_fields=[*changes, "updated_at"])
     return product
+
+
+def version_add(
+    *, product: Product, label: str, changelog: str, files: list[CheckedFile]
+) -> ProductVersion:
+    """Store the checked files, then record the version and its files in one transaction.
+
+    Storage writes (S3 in production) happen before the transaction, never inside it; if the
+    rows cannot be written, the stored files are removed so nothing half-written is left."""
+    storage = ProductFile._meta.get_field("file").storage
+    stored = []
+    try:
+        for checked in files:
+            stored.append((checked, storage.save(f"products/{uuid.uuid4().hex}", checked.upload)))
+        with transaction.atomic():
+            version = ProductVersion.objects.create(
+                product=product, label=label.strip(), changelog=changelog
+            )
+            ProductFile.objects.bulk_create(
+                ProductFile(
+                    version=version,
+                    file=path,
+                    original_name=checked.name,
+                    size=checked.size,
+                    sha256=checked.sha256,
+                    content_type=checked.content_type,
+                )
+                for checked, path in stored
+            )
+    except BaseException:
+        for _, path in stored:
+            storage.delete(path)
+        raise
+    return version
 
 
 @transaction.atomic

@@ -1,6 +1,8 @@
 """The seller studio: a seller's own products, created and edited in place."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +16,15 @@ from shop.services import (
     product_set_status,
     product_update,
     short_link_pending_visits,
+    version_add,
 )
-from shop.studio_forms import FIELD_FORMS, FIELD_LABELS, ProductCreateForm, initial_for
+from shop.studio_forms import (
+    FIELD_FORMS,
+    FIELD_LABELS,
+    ProductCreateForm,
+    VersionForm,
+    initial_for,
+)
 
 
 def _own_product(request: HttpRequest, pk: int) -> Product:
@@ -107,3 +116,20 @@ def product_field(request: HttpRequest, *, panel: Panel, pk: int, name: str) -> 
     if request.htmx and not request.htmx.history_restore_request:
         template = "shop/studio/product_edit.html#field"
     return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+@panel_page
+def version_new(request: HttpRequest, *, panel: Panel, pk: int) -> HttpResponse:
+    product = _own_product(request, pk)
+    form = VersionForm(request.POST or None, request.FILES or None, product=product)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = version_add(product=product, **form.cleaned_data)
+        except IntegrityError:
+            form.add_error("label", "That version was just added. Choose another label.")
+        else:
+            messages.success(request, f"Version {version.label} is added.")
+            return redirect("studio:product", pk=product.pk)
+    context = {"panel": panel, "product": product, "form": form}
+    return render(request, "shop/studio/version_new.html", context)

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from shop.models import CURRENCIES, Category, Product
+from shop.uploads import check_product_file
 
 
 class ProductCreateForm(forms.Form):
@@ -104,3 +105,56 @@ FIELD_LABELS = {
     "categories": "Categories",
     "status": "Status",
 }
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        items = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if not items:
+            single(None, initial)  # raises "required"
+            return []
+        return [single(item, initial) for item in items]
+
+
+class VersionForm(forms.Form):
+    MAX_FILES = 20
+
+    label = forms.CharField(max_length=40, help_text="For example 1.2.0 or “Spring edition”.")
+    changelog = forms.CharField(
+        required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What changed, in Markdown.",
+    )  # fmt: skip
+    files = MultipleFileField(help_text="One or more files. Buyers download them from the library.")
+
+    def __init__(self, *args, product: Product, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.product = product
+
+    def clean_label(self) -> str:
+        label = self.cleaned_data["label"].strip()
+        if self.product.versions.filter(label=label).exists():
+            raise forms.ValidationError(f"Version {label} already exists.")
+        return label
+
+    def clean_files(self) -> list:
+        uploads = self.cleaned_data["files"]
+        if len(uploads) > self.MAX_FILES:
+            raise forms.ValidationError(f"Add at most {self.MAX_FILES} files to a version.")
+        checked, errors = [], []
+        for upload in uploads:
+            try:
+                checked.append(check_product_file(upload))
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return checked

@@ -1,0 +1,93 @@
+"""Checks on seller uploads: a safe display name, an allowed extension, and content that is
+what the extension says. Nothing here writes."""
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+
+# extension -> the sniffed MIME types its content may have ("text" = readable UTF-8 text)
+ALLOWED = {
+    "zip": {"application/zip"},
+    "pdf": {"application/pdf"},
+    "epub": {"application/epub+zip", "application/zip"},
+    "png": {"image/png"},
+    "jpg": {"image/jpeg"},
+    "jpeg": {"image/jpeg"},
+    "webp": {"image/webp"},
+    "mp3": {"audio/mpeg"},
+    "mp4": {"video/mp4"},
+    "ttf": {"application/font-sfnt", "font/ttf"},
+    "otf": {"application/font-sfnt", "font/otf"},
+    "woff2": {"application/font-woff", "font/woff2"},
+    "txt": {"text"},
+    "md": {"text"},
+    "csv": {"text"},
+    "json": {"text"},
+    "svg": {"text"},
+}
+TEXT_TYPES = {"txt": "text/plain", "md": "text/markdown", "csv": "text/csv",
+              "json": "application/json", "svg": "image/svg+xml"}  # fmt: skip
+SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    upload: UploadedFile
+    name: str
+    size: int
+    sha256: str
+    content_type: str
+
+
+def safe_name(raw: str) -> str:
+    """The last path component, without control characters, trimmed to 255 characters."""
+    name = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
+    if not name:
+        raise ValidationError("A file needs a name.")
+    stem, dot, suffix = name.rpartition(".")
+    if dot and len(name) > 255:
+        name = f"{stem[: 254 - len(suffix)]}.{suffix}"
+    return name[:255]
+
+
+def _sniff(head: bytes, extension: str) -> str | None:
+    if "text" in ALLOWED[extension]:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as error:
+            # A multi-byte character cut at the sniffing boundary is still text.
+            if error.start < len(head) - 4:
+                return None
+        return TEXT_TYPES[extension]
+    kind = filetype.guess(head)
+    return kind.mime if kind and kind.mime in ALLOWED[extension] else None
+
+
+def check_product_file(upload: UploadedFile) -> CheckedFile:
+    name = safe_name(upload.name or "")
+    extension = PurePosixPath(name).suffix.lower().lstrip(".")
+    if extension not in ALLOWED:
+        allowed = ", ".join(sorted(ALLOWED))
+        raise ValidationError(f"{name}: .{extension or '?'} files are not accepted ({allowed}).")
+    limit = settings.PRODUCT_FILE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(f"{name} is larger than {filesizeformat(limit)}.")
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    content_type = _sniff(head, extension)
+    if content_type is None:
+        raise ValidationError(f"{name} does not look like a .{extension} file.")
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedFile(upload, name, upload.size, digest.hexdigest(), content_type)
