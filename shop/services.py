@@ -2,6 +2,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -16,7 +17,7 @@ from ops.cache import (
     cache_incr,
     cache_set,
 )
-from shop.models import Product, ProductFile, ProductVersion, ShortLink
+from shop.models import Product, ProductFile, ProductVersion, ShortLink, cover_path
 from shop.uploads import CheckedFile
 
 SHORT_LINK_TTL = 300
@@ -100,6 +101,25 @@ def version_add(
             storage.delete(path)
         raise
     return version
+
+
+def product_set_cover(*, product: Product, image: ContentFile) -> Product:
+    """Store the (already re-encoded) cover, then point the product at it; the old file is
+    removed once the change is committed."""
+    storage = Product._meta.get_field("cover").storage
+    path = storage.save(cover_path(product, image.name), image)
+    try:
+        with transaction.atomic():
+            product = Product.objects.select_for_update().get(pk=product.pk)
+            old = product.cover.name
+            product.cover = path
+            product.save(update_fields=["cover", "updated_at"])
+            if old:
+                transaction.on_commit(lambda: storage.delete(old))
+    except BaseException:
+        storage.delete(path)
+        raise
+    return product
 
 
 @transaction.atomic

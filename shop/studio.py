@@ -13,6 +13,7 @@ from shop.models import Product
 from shop.services import (
     product_create,
     product_set_categories,
+    product_set_cover,
     product_set_status,
     product_update,
     short_link_pending_visits,
@@ -21,6 +22,7 @@ from shop.services import (
 from shop.studio_forms import (
     FIELD_FORMS,
     FIELD_LABELS,
+    CoverForm,
     ProductCreateForm,
     VersionForm,
     initial_for,
@@ -133,3 +135,17 @@ def version_new(request: HttpRequest, *, panel: Panel, pk: int) -> HttpResponse:
             return redirect("studio:product", pk=product.pk)
     context = {"panel": panel, "product": product, "form": form}
     return render(request, "shop/studio/version_new.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@panel_page
+def cover(request: HttpRequest, *, panel: Panel, pk: int) -> HttpResponse:
+    product = _own_product(request, pk)
+    form = CoverForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        product_set_cover(product=product, image=form.cleaned_data["cover"])
+        messages.success(request, "The cover is updated.")
+        return redirect("studio:product", pk=product.pk)
+    return render(
+        request, "shop/studio/cover.html", {"panel": panel, "product": product, "form": form}
+    )

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from shop.models import CURRENCIES, Category, Product
-from shop.uploads import check_product_file
+from shop.uploads import check_product_file, reencode_cover
 
 
 class ProductCreateForm(forms.Form):
@@ -158,3 +158,15 @@ class VersionForm(forms.Form):
         if errors:
             raise forms.ValidationError(errors)
         return checked
+
+
+class CoverForm(forms.Form):
+    cover = forms.FileField(
+        help_text="PNG, JPEG, WebP or GIF; shown at 4:3. It is re-encoded for the web.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}
+        ),
+    )
+
+    def clean_cover(self):
+        return reencode_cover(self.cleaned_data["cover"])

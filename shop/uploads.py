@@ -2,6 +2,7 @@
 what the extension says. Nothing here writes."""
 
 import hashlib
+import io
 import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -9,8 +10,10 @@ from pathlib import PurePosixPath
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from PIL import Image
 
 # extension -> the sniffed MIME types its content may have ("text" = readable UTF-8 text)
 ALLOWED = {
@@ -91,3 +94,30 @@ def check_product_file(upload: UploadedFile) -> CheckedFile:
         digest.update(chunk)
     upload.seek(0)
     return CheckedFile(upload, name, upload.size, digest.hexdigest(), content_type)
+
+
+COVER_MAX_SIDE = 2400
+
+
+def reencode_cover(upload: UploadedFile) -> ContentFile:
+    """The uploaded image, verified and re-encoded as WebP (at most 2400 px a side), so no
+    uploaded bytes are ever served as they came."""
+    name = safe_name(upload.name or "cover")
+    if upload.size > settings.COVER_MAX_BYTES:
+        raise ValidationError(f"{name} is larger than {filesizeformat(settings.COVER_MAX_BYTES)}.")
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            probe.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            if image.format not in {"PNG", "JPEG", "WEBP", "GIF"}:
+                raise ValidationError(f"{name}: use a PNG, JPEG, WebP or GIF image.")
+            image.thumbnail((COVER_MAX_SIDE, COVER_MAX_SIDE))
+            buffer = io.BytesIO()
+            image.convert("RGB").save(buffer, format="WEBP", quality=85)
+    except ValidationError:
+        raise
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(f"{name} is not an image we can read.") from None
+    return ContentFile(buffer.getvalue(), name="cover.webp")
