@@ -6,7 +6,7 @@ from django.db import IntegrityError
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.panels import Panel, panel_page
 from shop.models import Product
@@ -16,7 +16,9 @@ from shop.services import (
     product_set_cover,
     product_set_status,
     product_update,
+    short_link_create,
     short_link_pending_visits,
+    short_link_set_active,
     version_add,
 )
 from shop.studio_forms import (
@@ -24,6 +26,7 @@ from shop.studio_forms import (
     FIELD_LABELS,
     CoverForm,
     ProductCreateForm,
+    ShortLinkForm,
     VersionForm,
     initial_for,
 )
@@ -70,6 +73,7 @@ def product_edit(request: HttpRequest, *, panel: Panel, pk: int) -> HttpResponse
         "product": product,
         "fields": _fields(product),
         "links": [(link, link.visits + pending[link.pk]) for link in links],
+        "link_form": ShortLinkForm(),
         "versions": product.versions.annotate(file_count=Count("files")),
     }
     return render(request, "shop/studio/product_edit.html", context)
@@ -149,3 +153,25 @@ def cover(request: HttpRequest, *, panel: Panel, pk: int) -> HttpResponse:
     return render(
         request, "shop/studio/cover.html", {"panel": panel, "product": product, "form": form}
     )
+
+
+@require_POST
+@panel_page
+def short_link_new(request: HttpRequest, *, panel: Panel, pk: int) -> HttpResponse:
+    product = _own_product(request, pk)
+    form = ShortLinkForm(request.POST)
+    if form.is_valid():
+        link = short_link_create(product=product, label=form.cleaned_data["label"])
+        messages.success(request, f"Short link {link.code} is ready.")
+    else:
+        messages.error(request, "Give the link a label of at most 80 characters.")
+    return redirect("studio:product", pk=product.pk)
+
+
+@require_POST
+@panel_page
+def short_link_toggle(request: HttpRequest, *, panel: Panel, pk: int, link_id: int) -> HttpResponse:
+    product = _own_product(request, pk)
+    link = get_object_or_404(product.short_links, pk=link_id)
+    short_link_set_active(link=link, active=not link.is_active)
+    return redirect("studio:product", pk=product.pk)

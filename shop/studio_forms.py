@@ -170,3 +170,7 @@ class CoverForm(forms.Form):
 
     def clean_cover(self):
         return reencode_cover(self.cleaned_data["cover"])
+
+
+class ShortLinkForm(forms.Form):
+    label = forms.CharField(max_length=80, help_text="A campaign or a channel, e.g. “Newsletter”.")

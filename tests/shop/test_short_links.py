@@ -107,3 +107,55 @@ def test_the_redirect_works_and_counts_with_the_cache_down(client, link, monkeyp
 def test_the_short_link_refuses_post(client, link):
     assert client.post(f"/s/{link.code}").status_code == 405
     assert cache.get(f"shortlink-visits:{link.pk}") is None
+
+
+def test_a_seller_adds_a_labelled_link_and_sees_its_visits(client, seller, link):
+    client.force_login(seller)
+
+    client.post(f"/studio/products/{link.product.pk}/links/", {"label": "Newsletter"})
+    new = link.product.short_links.get(label="Newsletter")
+    client.get(f"/s/{new.code}")
+    client.get(f"/s/{new.code}")
+    page = client.get(f"/studio/products/{link.product.pk}/").content.decode()
+
+    assert new.code in page
+    assert "2 visits" in page
+
+
+def test_a_seller_disables_and_enables_a_link(
+    client, seller, link, django_capture_on_commit_callbacks
+):
+    client.force_login(seller)
+    toggle = f"/studio/products/{link.product.pk}/links/{link.pk}/toggle/"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(toggle)
+    assert client.get(f"/s/{link.code}").status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(toggle)
+    assert client.get(f"/s/{link.code}").status_code == 302
+
+
+def test_another_seller_cannot_touch_the_links(client, link):
+    from tests.conftest import make_seller
+
+    client.force_login(make_seller("rival@example.com"))
+
+    assert (
+        client.post(f"/studio/products/{link.product.pk}/links/{link.pk}/toggle/").status_code
+        == 404
+    )
+    assert (
+        client.post(f"/studio/products/{link.product.pk}/links/", {"label": "x"}).status_code == 404
+    )
+    link.refresh_from_db()
+    assert link.is_active
+
+
+def test_link_actions_need_post(client, seller, link):
+    client.force_login(seller)
+
+    assert (
+        client.get(f"/studio/products/{link.product.pk}/links/{link.pk}/toggle/").status_code == 405
+    )
