@@ -10,7 +10,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 UV_VERSION := 0.13.8
 MANAGE := $(UV) run --locked python manage.py
 
-.PHONY: help install run test lint format check-deploy
+.PHONY: help install run test lint format bench
 
 help:
 	@echo "make run    install, migrate, load demo data, serve on http://$(HOST):$(PORT)/"
@@ -40,3 +40,6 @@ lint: install
 format: install
 	$(UV) run --locked ruff check --fix .
 	$(UV) run --locked ruff format .
+
+bench: install
+	bash bench/run.sh

@@ -27,6 +27,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env_str("SITE_NAME", "Tessera")
+# Serves /bench/baseline/, the yardstick `make bench` compares every page with.
+BENCH_BASELINE = env_bool("BENCH_BASELINE", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -27,3 +27,8 @@ urlpatterns = [
 
 # Local media in development; production serves covers from the public bucket or a CDN.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.BENCH_BASELINE:
+    from ops.bench import baseline
+
+    urlpatterns.append(path("bench/baseline/", baseline))

@@ -1,0 +1,18 @@
+"""TSV from parse_wrk.py on stdin -> the table, with each endpoint's ratio to the baseline and
+its target (issue 3: pages at least 50% of the baseline, the short-link redirect 70%)."""
+
+import sys
+
+TARGETS = {"short-link redirect": 0.70, "baseline": None}
+rows = [line.rstrip("\n").split("\t") for line in sys.stdin if line.strip()]
+baseline = float(next(r for r in rows if r[0] == "baseline")[1])
+print(f"{'endpoint':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}{'target':>8}  status")
+for name, rps, p50, p99, errors in rows:
+    ratio = float(rps) / baseline
+    target = TARGETS.get(name, 0.50)
+    verdict = "" if target is None else ("met" if ratio >= target else f"gap {target - ratio:.0%}")
+    if errors != "0":
+        verdict += f" ({errors} non-2xx/3xx)"
+    shown = "" if target is None else f"{target:.0%}"
+    figures = f"{float(rps):>9.0f}{float(p50):>9.2f}{float(p99):>9.2f}{ratio:>8.0%}{shown:>8}"
+    print(f"{name:<22}{figures}  {verdict}")
