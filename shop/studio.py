@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db.models import Count, Sum
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.panels import Panel, panel_page
-from shop.models import Product
+from shop.models import Product, ShortLink
 from shop.services import (
     product_create,
     product_set_categories,
@@ -39,10 +39,17 @@ def _own_product(request: HttpRequest, pk: int) -> Product:
 @require_safe
 @panel_page
 def products(request: HttpRequest, *, panel: Panel) -> HttpResponse:
+    visits_per_product = (
+        ShortLink.objects.filter(product=OuterRef("pk"))
+        .values("product")
+        .annotate(total=Sum("visits"))
+        .values("total")
+    )
     own = (
         Product.objects.of_seller(request.user)
         .annotate(version_count=Count("versions", distinct=True))
-        .annotate(visits=Sum("short_links__visits"))
+        # A subquery, not a join: joined with versions, a sum counts each visit once per version.
+        .annotate(visits=Subquery(visits_per_product, output_field=IntegerField()))
         .order_by("-created_at", "-pk")
     )
     return render(request, "shop/studio/products.html", {"panel": panel, "products": own})

@@ -221,3 +221,15 @@ def test_other_methods_are_refused(client, seller, product, method):
     client.force_login(seller)
 
     assert getattr(client, method)(field_url(product, "title")).status_code == 405
+
+
+def test_the_studio_list_counts_visits_once_whatever_the_versions(client, seller, product):
+    add_version(product, "1.0")
+    add_version(product, "2.0")
+    product.short_links.create(label="a", visits=3)
+    product.short_links.create(label="b", visits=4)
+    client.force_login(seller)
+
+    listed = client.get("/studio/").context["products"][0]
+
+    assert (listed.version_count, listed.visits) == (2, 7)
