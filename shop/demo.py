@@ -1,16 +1,24 @@
 """A believable demo catalog owned by the demo seller, for `manage.py seed_demo`."""
 
-import hashlib
 import io
 import zipfile
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from accounts.models import User
-from shop.models import Category, Product, ProductFile, ProductVersion
-from shop.services import product_create, product_publish, product_set_featured
+from shop.models import Category, Product
+from shop.services import (
+    product_create,
+    product_publish,
+    product_set_categories,
+    product_set_cover,
+    product_set_featured,
+    version_add,
+)
+from shop.uploads import check_product_file
 
 CATEGORIES = ["Templates", "Icons", "Fonts", "Courses", "Photography", "Developer tools"]
 
@@ -104,20 +112,17 @@ def _files(title: str, label: str) -> dict[str, bytes]:
 
 
 def _add_version(product: Product, label: str, changelog: str) -> None:
-    version, created = ProductVersion.objects.get_or_create(
-        product=product, label=label, defaults={"changelog": changelog}
-    )
-    if not created:
+    if product.versions.filter(label=label).exists():
         return
-    for name, content in _files(product.title, label).items():
-        ProductFile.objects.create(
-            version=version,
-            file=ContentFile(content, name=name),
-            original_name=name,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-            content_type="application/zip" if name.endswith(".zip") else "text/markdown",
-        )
+    uploads = [
+        SimpleUploadedFile(name, content) for name, content in _files(product.title, label).items()
+    ]
+    version_add(
+        product=product,
+        label=label,
+        changelog=changelog,
+        files=[check_product_file(upload) for upload in uploads],
+    )
 
 
 def seed(*, log) -> None:
@@ -138,8 +143,10 @@ def seed(*, log) -> None:
             product = product_create(
                 seller=seller, title=title, tagline=tagline, description=description, price=price
             )
-            product.cover.save(f"{slugify(title)}.webp", _cover(title, index))
-            product.categories.set([categories[name] for name in in_categories])
+            product_set_cover(product=product, image=_cover(title, index))
+            product_set_categories(
+                product=product, categories=[categories[name] for name in in_categories]
+            )
         _add_version(product, "1.0.0", "First release.")
         product_publish(product=product)
         product_set_featured(products=[product], featured=featured)

@@ -84,20 +84,19 @@ def make_product(seller: User, title: str = "Field Notes Template", **fields):
 
 
 def add_version(product, label: str = "1.0.0", files: dict[str, bytes] | None = None):
-    import hashlib
+    """A version added through the service, its files passing the same checks as an upload."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from django.core.files.base import ContentFile
+    from shop.services import version_add
+    from shop.uploads import check_product_file
 
-    from shop.models import ProductFile, ProductVersion
-
-    version = ProductVersion.objects.create(product=product, label=label, changelog="First.")
-    for name, content in (files or {"notes.pdf": b"%PDF-1.4 demo"}).items():
-        ProductFile.objects.create(
-            version=version,
-            file=ContentFile(content, name=name),
-            original_name=name,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-            content_type="application/pdf",
-        )
-    return version
+    uploads = [
+        SimpleUploadedFile(name, content)
+        for name, content in (files or {"notes.pdf": b"%PDF-1.4 demo"}).items()
+    ]
+    return version_add(
+        product=product,
+        label=label,
+        changelog="First.",
+        files=[check_product_file(upload) for upload in uploads],
+    )

@@ -14,7 +14,9 @@ def product(seller):
         price=1250,
         description="**Bold** claim\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))",
     )
-    add_version(product, "2.1.0", files={"kit.zip": b"x" * 2048, "README.md": b"hi"})
+    add_version(
+        product, "2.1.0", files={"kit.zip": b"PK\x03\x04" + b"\0" * 2044, "README.md": b"hi"}
+    )
     return product_publish(product=product)
 
 
