@@ -4,14 +4,15 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.panels import places_for
+from accounts.panels import ADMIN, LIBRARY, STUDIO, places_for
 from ops.notifications import queue_email
 
 
 def landing_url(user: User) -> str:
     """Where a user belongs after signing in: the studio for sellers, the library for
     customers, the admin for staff who are neither."""
-    return next((place.url for place in places_for(user)), reverse("home"))
+    landing_order = (STUDIO, LIBRARY, ADMIN)
+    return next((place.url for place in places_for(user, order=landing_order)), reverse("home"))
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -12,6 +12,11 @@ SORTS = [
 ]
 
 
+def to_cents(amount: Decimal) -> int:
+    """A price typed in major units (12.50) as stored, in minor units (1250)."""
+    return int(amount * 100)
+
+
 class CatalogFilterForm(forms.Form):
     """The catalog's query string. Bad values are dropped, never an error page."""
 
@@ -36,7 +41,7 @@ class CatalogFilterForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         cents = {
-            key: int(data[key] * 100)
+            key: to_cents(data[key])
             for key in ("min_price", "max_price")
             if isinstance(data.get(key), Decimal)
         }

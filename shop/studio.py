@@ -65,7 +65,7 @@ def product_new(request: HttpRequest, *, panel: Panel) -> HttpResponse:
     return render(request, "shop/studio/product_new.html", {"panel": panel, "form": form})
 
 
-def _fields(product: Product) -> list[dict]:
+def _fields() -> list[dict]:
     return [{"name": name, "label": FIELD_LABELS[name], "editing": False} for name in FIELD_FORMS]
 
 
@@ -78,7 +78,7 @@ def product_edit(request: HttpRequest, *, panel: Panel, pk: int) -> HttpResponse
     context = {
         "panel": panel,
         "product": product,
-        "fields": _fields(product),
+        "fields": _fields(),
         "links": [(link, link.visits + pending[link.pk]) for link in links],
         "link_form": ShortLinkForm(),
         "versions": product.versions.annotate(file_count=Count("files")),

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
+from shop.forms import to_cents
 from shop.models import CURRENCIES, Category, Product
 from shop.uploads import check_product_file, reencode_cover
 
@@ -14,24 +15,12 @@ class ProductCreateForm(forms.Form):
     )
     currency = forms.ChoiceField(choices=CURRENCIES, initial="USD")
 
-    def clean_title(self) -> str:
-        title = self.cleaned_data["title"].strip()
-        if not title:
-            raise forms.ValidationError("Give the product a title.")
-        return title
-
     def clean_price(self) -> int:
-        return int(self.cleaned_data["price"] * 100)
+        return to_cents(self.cleaned_data["price"])
 
 
 class TitleForm(forms.Form):
     title = forms.CharField(max_length=120)
-
-    def clean_title(self) -> str:
-        title = self.cleaned_data["title"].strip()
-        if not title:
-            raise forms.ValidationError("A title cannot be empty.")
-        return title
 
     def changes(self) -> dict:
         return {"title": self.cleaned_data["title"]}
@@ -65,7 +54,7 @@ class PriceForm(forms.Form):
 
     def changes(self) -> dict:
         return {
-            "price": int(self.cleaned_data["price"] * 100),
+            "price": to_cents(self.cleaned_data["price"]),
             "currency": self.cleaned_data["currency"],
         }
 

@@ -11,7 +11,7 @@ def test_home_renders_for_everyone(client, buyer):
 
     client.force_login(buyer)
     page = client.get("/").content
-    assert b"Open your library" in page
+    assert b"Open the library" in page
     assert b'href="/studio/"' not in page
 
 

@@ -28,7 +28,7 @@ def test_a_published_product_is_public(client, product):
     assert "$12.50" in page
     assert "Version 2.1.0" in page
     assert "kit.zip" in page
-    assert "2.0 KB" in page
+    assert "2.0\xa0KB" in page
 
 
 def test_seller_markdown_is_rendered_safely(client, product):
