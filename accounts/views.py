@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.forms import ProfileForm
 from accounts.panels import LIBRARY, STUDIO, Panel, panel_page
 from accounts.services import user_change_password, user_start_selling, user_update_profile
+from ops.htmx import wants_fragment
 
 
 @require_safe
@@ -33,7 +34,7 @@ def profile(request: HttpRequest, *, panel: Panel) -> HttpResponse:
             return redirect(f"{panel.key}:profile")
         form, saved = ProfileForm(initial={"name": request.user.name}), True
     template = "accounts/profile.html"
-    if request.htmx and not request.htmx.history_restore_request:
+    if wants_fragment(request):
         template += "#profile-form"
     return render(request, template, {"panel": panel, "form": form, "saved": saved})
 
@@ -55,7 +56,7 @@ def password_change(request: HttpRequest, *, panel: Panel) -> HttpResponse:
             return redirect(f"{panel.key}:password_change")
         form, saved = PasswordChangeForm(request.user), True
     template = "accounts/password_change.html"
-    if request.htmx and not request.htmx.history_restore_request:
+    if wants_fragment(request):
         template += "#password-form"
     return render(request, template, {"panel": panel, "form": form, "saved": saved})
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.panels import Panel, panel_page
+from ops.htmx import wants_fragment
 from shop.models import Product, ShortLink
 from shop.services import (
     product_create,
@@ -126,7 +127,7 @@ def product_field(request: HttpRequest, *, panel: Panel, pk: int, name: str) -> 
         "field": {"name": name, "label": FIELD_LABELS[name], "editing": editing, "form": form},
     }
     template = "shop/studio/product_field.html"
-    if request.htmx and not request.htmx.history_restore_request:
+    if wants_fragment(request):
         template = "shop/studio/product_edit.html#field"
     return render(request, template, context)
 

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from ops.htmx import wants_fragment
 from shop.catalog import PAGE_SIZE, catalog_products
 from shop.forms import CatalogFilterForm
 from shop.markdown import render_markdown
@@ -28,7 +29,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     filters = form.filters() if request.GET else {}
     page = Paginator(catalog_products(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
     template = "shop/catalog.html"
-    if request.htmx and not request.htmx.history_restore_request:
+    if wants_fragment(request):
         template += "#results"
     return render(request, template, {"form": form, "page": page, "q": filters.get("q", "")})
 
