@@ -32,6 +32,13 @@ def cache_set(key: str, value: Any, timeout: int) -> None:
         logger.warning("cache set failed for %s", key, exc_info=True)
 
 
+def cache_add(key: str, value: Any, timeout: int | None) -> None:
+    try:
+        cache.add(key, value, timeout)
+    except Exception:
+        logger.warning("cache add failed for %s", key, exc_info=True)
+
+
 def cache_delete_many(keys: list[str]) -> None:
     try:
         cache.delete_many(keys)

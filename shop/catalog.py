@@ -2,9 +2,18 @@
 
 from django.db.models import QuerySet
 
+from ops.pagecache import bump_generation
 from shop.models import Product
 
 PAGE_SIZE = 24
+# The scope of the anonymous page cache that home, catalog and product pages share.
+PAGES = "catalog"
+PAGES_TTL = 600
+
+
+def catalog_changed() -> None:
+    """What buyers see has changed: cached catalog pages are forgotten."""
+    bump_generation(PAGES)
 
 
 def catalog_products(

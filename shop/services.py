@@ -17,6 +17,7 @@ from ops.cache import (
     cache_incr,
     cache_set,
 )
+from shop.catalog import catalog_changed
 from shop.models import Product, ProductFile, ProductVersion, ShortLink, cover_path
 from shop.uploads import CheckedFile
 
@@ -186,9 +187,11 @@ def _set_status(product: Product, status: str) -> Product:
 
 @transaction.atomic
 def product_set_featured(*, products: Iterable[Product], featured: bool) -> int:
-    return Product.objects.filter(pk__in=[p.pk for p in products]).update(
+    count = Product.objects.filter(pk__in=[p.pk for p in products]).update(
         featured=featured, updated_at=timezone.now()
     )
+    catalog_changed()  # a bulk update sends no signals
+    return count
 
 
 @transaction.atomic

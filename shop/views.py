@@ -5,13 +5,15 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from ops.htmx import wants_fragment
-from shop.catalog import PAGE_SIZE, catalog_products
+from ops.pagecache import cache_anonymous_page
+from shop.catalog import PAGE_SIZE, PAGES, PAGES_TTL, catalog_products
 from shop.forms import CatalogFilterForm
 from shop.markdown import render_markdown
 from shop.models import Product
 from shop.services import short_link_count_visit, short_link_target
 
 
+@cache_anonymous_page(PAGES, PAGES_TTL)
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     listed = Product.objects.published().select_related("seller")
@@ -22,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "shop/home.html", context)
 
 
+@cache_anonymous_page(PAGES, PAGES_TTL)
 @require_safe
 @vary_on_headers("HX-Request")
 def catalog(request: HttpRequest) -> HttpResponse:
@@ -34,6 +37,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "page": page, "q": filters.get("q", "")})
 
 
+@cache_anonymous_page(PAGES, PAGES_TTL)
 @require_safe
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = get_object_or_404(

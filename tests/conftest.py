@@ -77,6 +77,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_redis)
 
 
+class DeadCache:
+    """Stands in for a cache server that is down: every call fails."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("cache is down")
+
+        return fail
+
+
 def make_product(seller: User, title: str = "Field Notes Template", **fields):
     from shop.services import product_create
 

@@ -47,10 +47,19 @@ def test_htmx_is_served_from_our_own_static_files(client):
     assert b"https://" not in re.search(rb"<head>.*</head>", page, re.S)[0]
 
 
-def test_the_body_sends_the_csrf_token_with_htmx_requests(client):
+def test_the_body_sends_the_csrf_token_with_htmx_requests(client, buyer):
+    client.force_login(buyer)
+
     page = client.get("/").content.decode()
 
     assert re.search(r"<body hx-headers='\{\"X-CSRFToken\": \"[\w-]+\"\}'>", page)
+
+
+def test_an_anonymous_page_carries_no_csrf_token_or_cookie(client):
+    response = client.get("/")
+
+    assert b"X-CSRFToken" not in response.content
+    assert "csrftoken" not in response.cookies
 
 
 def test_an_unknown_page_is_a_friendly_404(client):

@@ -9,6 +9,7 @@ from shop.services import (
     short_link_pending_visits,
     short_link_set_active,
 )
+from tests.conftest import DeadCache
 from tests.shop.test_catalog import publish
 
 pytestmark = pytest.mark.django_db
@@ -86,16 +87,8 @@ def test_a_new_link_works_at_once_even_after_a_miss(
     assert client.get("/s/abcdefgh").status_code == 302
 
 
-class _DeadCache:
-    def __getattr__(self, name):
-        def fail(*args, **kwargs):
-            raise ConnectionError("cache is down")
-
-        return fail
-
-
 def test_the_redirect_works_and_counts_with_the_cache_down(client, link, monkeypatch):
-    monkeypatch.setattr("ops.cache.cache", _DeadCache())
+    monkeypatch.setattr("ops.cache.cache", DeadCache())
 
     responses = [client.get(f"/s/{link.code}") for _ in range(2)]
 
