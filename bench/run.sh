@@ -25,10 +25,10 @@ mkdir -p "$VAR_DIR"
 
 .venv/bin/python - <<'PY'
 import os, psycopg
-url = os.environ["DATABASE_URL"]
-with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as db:
-    if not db.execute("SELECT 1 FROM pg_database WHERE datname = 'tessera_bench'").fetchone():
-        db.execute("CREATE DATABASE tessera_bench")
+server, name = os.environ["DATABASE_URL"].rsplit("/", 1)
+with psycopg.connect(server + "/postgres", autocommit=True) as db:
+    if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+        db.execute(f'CREATE DATABASE "{name}"')
 PY
 .venv/bin/python manage.py migrate -v0
 .venv/bin/python manage.py collectstatic --no-input -v0

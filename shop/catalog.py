@@ -1,14 +1,25 @@
 """The catalog's one read: published products filtered, searched and sorted."""
 
-from django.db.models import QuerySet
+import hashlib
 
-from ops.pagecache import bump_generation
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+from ops.cache import cache_get, cache_set
+from ops.pagecache import bump_generation, page_generation
 from shop.models import Product
 
 PAGE_SIZE = 24
+# A search ranks at most this many matches, the newest: a word that half the catalog contains
+# costs the same at a thousand products as at a million. Past it, buyers refine the search.
+SEARCH_CANDIDATES = 1000
+# Cards show neither; the search document alone is larger than the rest of the row.
+CARD_DEFERRED = ("description", "search_document", "seller__password")
 # The scope of the anonymous page cache that home, catalog and product pages share.
 PAGES = "catalog"
 PAGES_TTL = 600
+COUNT_TTL = 600
 
 
 def catalog_changed() -> None:
@@ -24,13 +35,17 @@ def catalog_products(
     max_price: int | None = None,
     sort: str = "",
 ) -> QuerySet[Product]:
-    products = Product.objects.published().search(q)
+    products = Product.objects.published()
     if categories:
         products = products.filter(categories__in=categories).distinct()
     if min_price is not None:
         products = products.filter(price__gte=min_price)
     if max_price is not None:
         products = products.filter(price__lte=max_price)
+    if q.strip():
+        candidates = products.matching(q).order_by("-published_at", "-pk")[:SEARCH_CANDIDATES]
+        products = Product.objects.filter(pk__in=candidates.values("pk"))
+    products = products.ranked(q)
     sort = sort or ("relevance" if q else "newest")
     ordering = {
         "relevance": ["-rank", "-published_at", "-pk"] if q else ["-published_at", "-pk"],
@@ -38,4 +53,35 @@ def catalog_products(
         "price": ["price", "-published_at", "-pk"],
         "-price": ["-price", "-published_at", "-pk"],
     }[sort]
-    return products.select_related("seller").order_by(*ordering)
+    return products.select_related("seller").defer(*CARD_DEFERRED).order_by(*ordering)
+
+
+class CatalogPaginator(Paginator):
+    """Pages of the catalog, counted once per filter: a count walks every matching row where a
+    page reads twenty-four, and every page number and sort order of one filter shares it."""
+
+    def __init__(self, object_list, *, filters: dict):
+        super().__init__(object_list, PAGE_SIZE)
+        self.filters = {k: v for k, v in filters.items() if k != "sort"}
+
+    def _count_key(self) -> str | None:
+        generation = page_generation(PAGES)
+        if generation is None:
+            return None
+        described = repr(sorted((k, repr(v)) for k, v in self.filters.items()))
+        return f"catalog-count:{generation}:{hashlib.sha256(described.encode()).hexdigest()[:32]}"
+
+    @property
+    def capped(self) -> bool:
+        """A search with more matches than it ranks."""
+        return bool(self.filters.get("q")) and self.count >= SEARCH_CANDIDATES
+
+    @cached_property
+    def count(self) -> int:
+        key = self._count_key()
+        count = cache_get(key) if key else None
+        if count is None:
+            count = super().count
+            if key:
+                cache_set(key, count, COUNT_TTL)
+        return count

@@ -3,7 +3,12 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.core.files.storage import storages
 from django.db import connection, models
 from django.db.models import Q
@@ -45,9 +50,32 @@ class Category(models.Model):
         return self.name
 
 
-def search_vector() -> SearchVector:
-    # The GIN index (migration 0002, PostgreSQL only) is built on this very expression.
-    return SearchVector("title", "tagline", "description", config="english")
+class SearchDocument(models.Func):
+    """What full-text search reads: title, tagline and description, weighted in that order.
+
+    Stored in a generated column (with a GIN index, migration 0003) so that ranking reads a
+    ready vector instead of parsing every matching description again. PostgreSQL only: other
+    databases store NULL and search with their fallback.
+    """
+
+    template = "%(expressions)s"
+    output_field = SearchVectorField()
+
+    def __init__(self):
+        super().__init__(
+            SearchVector("title", weight="A", config="english")
+            + SearchVector("tagline", weight="B", config="english")
+            + SearchVector("description", weight="C", config="english")
+        )
+
+    def as_sql(self, compiler, connection, **extra):
+        if connection.vendor != "postgresql":
+            return "NULL", []
+        return super().as_sql(compiler, connection, **extra)
+
+
+def _search_query(text: str) -> SearchQuery:
+    return SearchQuery(text, search_type="websearch", config="english")
 
 
 class ProductQuerySet(models.QuerySet):
@@ -57,16 +85,14 @@ class ProductQuerySet(models.QuerySet):
         PostgreSQL: full-text search over title, tagline and description, ranked. Elsewhere
         (SQLite, the embedded default): every word must appear in one of those fields.
         """
+        return self.matching(text).ranked(text)
+
+    def matching(self, text: str):
         text = text.strip()
         if not text:
-            return self.annotate(rank=models.Value(0.0, output_field=models.FloatField()))
+            return self
         if connection.vendor == "postgresql":
-            query = SearchQuery(text, search_type="websearch", config="english")
-            return (
-                self.annotate(document=search_vector())
-                .filter(document=query)
-                .annotate(rank=SearchRank(search_vector(), query))
-            )
+            return self.filter(search_document=_search_query(text))
         matches = self
         for word in text.split()[:8]:
             matches = matches.filter(
@@ -74,12 +100,22 @@ class ProductQuerySet(models.QuerySet):
                 | Q(tagline__icontains=word)
                 | Q(description__icontains=word)
             )
-        title_hit = models.Case(
-            models.When(title__icontains=text, then=models.Value(1.0)),
-            default=models.Value(0.5),
-            output_field=models.FloatField(),
-        )
-        return matches.annotate(rank=title_hit)
+        return matches
+
+    def ranked(self, text: str):
+        """Annotated with `rank` for `text`, without filtering."""
+        text = text.strip()
+        if not text:
+            rank = models.Value(0.0, output_field=models.FloatField())
+        elif connection.vendor == "postgresql":
+            rank = SearchRank(models.F("search_document"), _search_query(text))
+        else:
+            rank = models.Case(
+                models.When(title__icontains=text, then=models.Value(1.0)),
+                default=models.Value(0.5),
+                output_field=models.FloatField(),
+            )
+        return self.annotate(rank=rank)
 
     def published(self):
         return self.filter(status=Product.Status.PUBLISHED)
@@ -116,6 +152,9 @@ class Product(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    search_document = models.GeneratedField(
+        expression=SearchDocument(), output_field=SearchVectorField(null=True), db_persist=True
+    )
 
     objects = ProductQuerySet.as_manager()
 

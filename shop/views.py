@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -6,7 +5,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from ops.htmx import wants_fragment
 from ops.pagecache import cache_anonymous_page
-from shop.catalog import PAGE_SIZE, PAGES, PAGES_TTL, catalog_products
+from shop.catalog import PAGES, PAGES_TTL, CatalogPaginator, catalog_products
 from shop.forms import CatalogFilterForm
 from shop.markdown import render_markdown
 from shop.models import Product
@@ -30,7 +29,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def catalog(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {}
-    page = Paginator(catalog_products(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CatalogPaginator(catalog_products(**filters), filters=filters)
+    page = paginator.get_page(request.GET.get("page"))
     template = "shop/catalog.html"
     if wants_fragment(request):
         template += "#results"

@@ -142,3 +142,44 @@ def test_another_sellers_drafts_never_show(client, shelf):
     client.force_login(make_seller("rival@example.com"))
 
     assert "Secret Draft" not in titles(client.get("/products/"))
+
+
+def test_a_search_ranks_only_the_newest_matches(client, seller, monkeypatch):
+    monkeypatch.setattr("shop.catalog.SEARCH_CANDIDATES", 2)
+    for title in ["Oldest Planner", "Older Planner", "Newest Planner"]:
+        publish(seller, title)
+
+    response = client.get("/products/?q=planner")
+
+    assert sorted(titles(response)) == ["Newest Planner", "Older Planner"]
+    assert "Over 2 products" in response.content.decode()
+
+
+def test_sorts_and_pages_of_one_filter_share_a_count(client, shelf, buyer):
+    client.force_login(buyer)  # past the page cache
+    client.get("/products/?category=templates&sort=price")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/products/?category=templates&sort=-price")
+
+    assert titles(response) == ["Budget Kit", "Free Planner"]
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_a_new_product_is_counted_at_once(client, shelf, buyer):
+    client.force_login(buyer)
+    client.get("/products/?category=templates")
+
+    publish(seller := make_seller("new@example.com"), "Fresh Kit", categories=[shelf["templates"]])
+
+    response = client.get("/products/?category=templates&sort=price")
+    assert response.context["page"].paginator.count == 3
+    assert seller.products.count() == 1
+
+
+@pytest.mark.postgres
+def test_a_title_match_outranks_a_description_match(client, seller):
+    publish(seller, "Quiet Icons", description="A calm set of glyphs for a budget.")
+    publish(seller, "Budget Sheets", description="Spreadsheets.")
+
+    assert titles(client.get("/products/?q=budget")) == ["Budget Sheets", "Quiet Icons"]

@@ -1,11 +1,13 @@
 import random
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import user_start_selling
+from shop.catalog import catalog_changed
 from shop.models import (
     Category,
     Product,
@@ -68,6 +70,10 @@ class Command(BaseCommand):
         for start in range(have, products, batch):
             self._batch(seller, categories, range(start, min(start + batch, products)), rng)
             self.stdout.write(f"{min(start + batch, products)} / {products}")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # fresh statistics, or the planner guesses
+                cursor.execute("ANALYZE")
+        catalog_changed()  # bulk writes send no signals
         self.stdout.write(self.style.SUCCESS(f"{products} benchmark products ready."))
 
     @transaction.atomic
@@ -82,7 +88,7 @@ class Command(BaseCommand):
                 description=" ".join(rng.choices(WORDS, k=60)),
                 price=rng.choice([0, 500, 900, 1500, 2900, 4900]),
                 status=Product.Status.PUBLISHED,
-                published_at=now,
+                published_at=now - timedelta(minutes=n),
                 featured=n % 500 == 0,
             )
             for n in numbers
