@@ -10,6 +10,7 @@ from huey.contrib.djhuey import HUEY
 from huey.storage import RedisStorage
 
 from ops import tasks
+from ops.cache import cache_incr
 
 pytestmark = pytest.mark.redis
 
@@ -43,3 +44,14 @@ def test_huey_enqueues_tasks_in_redis(raw_redis):
     finally:
         HUEY.flush()
         HUEY.immediate = True
+
+
+def test_a_counter_counts_in_redis_and_reads_back_through_the_cache():
+    key = f"counter-{uuid.uuid4().hex}"
+
+    assert cache_incr(key)
+    assert cache_incr(key, 4)
+
+    assert cache.get(key) == 5
+    cache.decr(key, 2)
+    assert cache.get_many([key]) == {key: 3}
