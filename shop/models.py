@@ -17,6 +17,8 @@ from django.utils import timezone
 # No 0/O, 1/I/l: a short code read aloud or typed from print must not be ambiguous.
 SHORT_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 SHORT_CODE_LENGTH = 8
+# The smallest paid price, in minor units: payment providers refuse to charge less.
+MIN_PAID_PRICE = 50
 CURRENCIES = [("USD", "US dollar"), ("EUR", "Euro"), ("GBP", "Pound sterling")]
 
 
@@ -163,6 +165,10 @@ class Product(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(price__gte=0), name="shop_product_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(price=0) | Q(price__gte=MIN_PAID_PRICE),
+                name="shop_product_published_price_chargeable",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published", "archived"]),

@@ -18,7 +18,7 @@ from ops.cache import (
     cache_set,
 )
 from shop.catalog import catalog_changed
-from shop.models import Product, ProductFile, ProductVersion, ShortLink, cover_path
+from shop.models import MIN_PAID_PRICE, Product, ProductFile, ProductVersion, ShortLink, cover_path
 from shop.uploads import CheckedFile
 
 SHORT_LINK_TTL = 300
@@ -63,6 +63,8 @@ def product_update(*, product: Product, **changes) -> Product:
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    # Validated against the row as it is now, not as the caller last saw it.
+    product = Product.objects.select_for_update().get(pk=product.pk)
     for field, value in changes.items():
         setattr(product, field, value.strip() if isinstance(value, str) else value)
     product.full_clean(exclude=["slug", "cover"])
@@ -147,6 +149,10 @@ def _publish_problems(product: Product) -> list[str]:
         problems.append("Add a version with at least one file before publishing.")
     if not product.title.strip():
         problems.append("Give the product a title.")
+    if 0 < product.price < MIN_PAID_PRICE:
+        problems.append(
+            f"A paid product needs a price of at least {MIN_PAID_PRICE / 100:.2f}; 0 makes it free."
+        )
     return problems
 
 

@@ -3,20 +3,34 @@ from decimal import Decimal
 from django import forms
 
 from shop.forms import to_cents
-from shop.models import CURRENCIES, Category, Product
+from shop.models import CURRENCIES, MIN_PAID_PRICE, Category, Product
 from shop.uploads import check_product_file, reencode_cover
+
+
+class PriceField(forms.DecimalField):
+    """A price typed in major units (12.50), cleaned to minor units (1250): zero for a free
+    product, or at least what a payment provider will charge."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "0 makes it free.")
+        super().__init__(
+            min_value=0, max_value=Decimal("100000"), max_digits=9, decimal_places=2, **kwargs
+        )
+
+    def clean(self, value) -> int:
+        cents = to_cents(super().clean(value))
+        if 0 < cents < MIN_PAID_PRICE:
+            raise forms.ValidationError(
+                f"A paid product costs at least {MIN_PAID_PRICE / 100:.2f}; 0 makes it free."
+            )
+        return cents
 
 
 class ProductCreateForm(forms.Form):
     title = forms.CharField(max_length=120)
     tagline = forms.CharField(max_length=160, required=False)
-    price = forms.DecimalField(
-        min_value=0, max_digits=9, decimal_places=2, initial=0, help_text="0 makes it free."
-    )
+    price = PriceField(initial=0)
     currency = forms.ChoiceField(choices=CURRENCIES, initial="USD")
-
-    def clean_price(self) -> int:
-        return to_cents(self.cleaned_data["price"])
 
 
 class TitleForm(forms.Form):
@@ -46,15 +60,12 @@ class DescriptionForm(forms.Form):
 
 
 class PriceForm(forms.Form):
-    price = forms.DecimalField(
-        min_value=0, max_value=Decimal("100000"), max_digits=9, decimal_places=2,
-        help_text="0 makes it free.",
-    )  # fmt: skip
+    price = PriceField()
     currency = forms.ChoiceField(choices=CURRENCIES)
 
     def changes(self) -> dict:
         return {
-            "price": to_cents(self.cleaned_data["price"]),
+            "price": self.cleaned_data["price"],
             "currency": self.cleaned_data["currency"],
         }
 

@@ -1,6 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from shop.models import SHORT_CODE_ALPHABET, Product, ProductVersion
 from shop.services import (
@@ -62,6 +62,35 @@ def test_publishing_needs_a_version_with_a_file(seller):
         product_publish(product=product)
     product.refresh_from_db()
     assert product.status == Product.Status.DRAFT
+
+
+def test_a_paid_product_needs_a_chargeable_price_to_publish(seller):
+    product = make_product(seller)
+    add_version(product)
+    Product.objects.filter(pk=product.pk).update(price=30)
+
+    with pytest.raises(ValidationError, match=r"at least 0\.50"):
+        product_publish(product=product)
+    product.refresh_from_db()
+    assert product.status == Product.Status.DRAFT
+
+
+def test_a_free_product_publishes(seller):
+    product = make_product(seller, price=0)
+    add_version(product)
+
+    assert product_publish(product=product).status == Product.Status.PUBLISHED
+
+
+def test_a_published_price_cannot_drop_below_what_can_be_charged(seller):
+    product = make_product(seller, price=1200)
+    add_version(product)
+    product_publish(product=product)
+
+    with pytest.raises(ValidationError):
+        product_update(product=product, price=10)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Product.objects.filter(pk=product.pk).update(price=10)
 
 
 def test_publishing_sets_the_date_and_a_default_short_link(seller):

@@ -161,6 +161,7 @@ def test_categories_are_saved_inline(client, seller, product):
         ("price", {"price": "-1", "currency": "USD"}, b"greater than or equal to 0"),
         ("price", {"price": "abc", "currency": "USD"}, b"Enter a number"),
         ("price", {"price": "5", "currency": "XYZ"}, b"Select a valid choice"),
+        ("price", {"price": "0.30", "currency": "USD"}, b"costs at least 0.50"),
         ("status", {"status": "published"}, b"at least one file"),
         ("status", {"status": "deleted"}, b"Select a valid choice"),
     ],
