@@ -5,7 +5,6 @@ import logging
 from typing import Any
 
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -50,11 +49,8 @@ def cache_delete_many(keys: list[str]) -> None:
 def cache_incr(key: str, delta: int = 1) -> bool:
     """Add `delta` to a counter, creating it; False when the cache could not count."""
     try:
-        if isinstance(cache, RedisCache):
-            # One INCR, which creates the counter, where Django's add-then-incr takes three
-            # round trips (add, exists, incr). Django stores integers as plain Redis integers.
-            client = cache._cache.get_client(write=True)
-            client.incr(cache.make_and_validate_key(key), delta)
+        if incr_or_create := getattr(cache, "incr_or_create", None):  # ops.redis_cache
+            incr_or_create(key, delta)
             return True
         cache.add(key, 0, timeout=None)
         cache.incr(key, delta)

@@ -55,3 +55,8 @@ def test_a_counter_counts_in_redis_and_reads_back_through_the_cache():
     assert cache.get(key) == 5
     cache.decr(key, 2)
     assert cache.get_many([key]) == {key: 3}
+
+
+def test_the_cache_reuses_one_redis_client_per_pool():
+    assert cache._cache.get_client() is cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is cache._cache.get_client()
