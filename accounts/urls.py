@@ -1,7 +1,7 @@
 from django.urls import path
 
 from accounts import views
-from accounts.panels import LIBRARY, Panel
+from accounts.panels import Panel
 
 app_name = "accounts"
 
@@ -18,9 +18,3 @@ def panel_urls(panel: Panel) -> list:
         path("account/", views.profile, bound, name="profile"),
         path("account/password/", views.password_change, bound, name="password_change"),
     ]
-
-
-library_urlpatterns = [
-    path("", views.panel_home, {"panel": LIBRARY}, name="home"),
-    *panel_urls(LIBRARY),
-]

@@ -16,12 +16,6 @@ from accounts.services import user_change_password, user_start_selling, user_upd
 from ops.htmx import wants_fragment
 
 
-@require_safe
-@panel_page
-def panel_home(request: HttpRequest, *, panel: Panel) -> HttpResponse:
-    return render(request, f"accounts/{panel.key}_home.html", {"panel": panel})
-
-
 @require_http_methods(["GET", "POST"])
 @panel_page
 def profile(request: HttpRequest, *, panel: Panel) -> HttpResponse:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "ops",
     "accounts",
     "shop",
+    "access",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +189,9 @@ PRIVATE_ROOT = VAR_DIR / "private"
 
 PRODUCT_FILE_MAX_BYTES = env_int("PRODUCT_FILE_MAX_MB", 500) * 1024 * 1024
 COVER_MAX_BYTES = env_int("COVER_MAX_MB", 5) * 1024 * 1024
+# Behind nginx with local product files: downloads are handed to nginx through this internal
+# location (e.g. /protected/, aliased to PRIVATE_ROOT) instead of streamed by Django.
+DOWNLOAD_X_ACCEL_PREFIX = env_str("DOWNLOAD_X_ACCEL_PREFIX")
 
 S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL")
 S3_REGION = env_str("S3_REGION")

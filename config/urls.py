@@ -3,8 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from access import views as access_views
 from accounts import views as account_views
-from accounts.urls import library_urlpatterns
 from ops import views as ops_views
 from shop import views as shop_views
 
@@ -21,7 +21,8 @@ urlpatterns = [
     path("accounts/password/change/", account_views.password_change_elsewhere),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
-    path("library/", include((library_urlpatterns, "library"))),
+    path("library/", include(("access.urls", "library"))),
+    path("download/<int:file_id>/", access_views.download, name="download"),
     path("studio/", include(("shop.studio_urls", "studio"))),
 ]
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.panels import Panel, panel_page
 from ops.htmx import wants_fragment
+from shop import extensions
 from shop.models import Product, ShortLink
 from shop.services import (
     product_create,
@@ -83,6 +84,7 @@ def product_edit(request: HttpRequest, *, panel: Panel, pk: int) -> HttpResponse
         "links": [(link, link.visits + pending[link.pk]) for link in links],
         "link_form": ShortLinkForm(),
         "versions": product.versions.annotate(file_count=Count("files")),
+        "sections": extensions.studio_sections(request, product),
     }
     return render(request, "shop/studio/product_edit.html", context)
 

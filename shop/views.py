@@ -5,6 +5,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from ops.htmx import wants_fragment
 from ops.pagecache import cache_anonymous_page
+from shop import extensions
 from shop.catalog import PAGES, PAGES_TTL, CatalogPaginator, catalog_products
 from shop.forms import CatalogFilterForm
 from shop.markdown import render_markdown
@@ -51,6 +52,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "latest": latest,
         "files": latest.files.all() if latest else [],
         "changelog": render_markdown(latest.changelog) if latest else "",
+        "call_to_action": extensions.call_to_action(request, product),
     }
     return render(request, "shop/product.html", context)
 

@@ -1,0 +1,54 @@
+"""How a product file reaches its owner: streamed from the private folder, handed to nginx
+(X-Accel-Redirect), or redirected to a short-lived presigned S3 URL."""
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import storages
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.utils.http import content_disposition_header
+from storages.backends.s3 import S3Storage
+
+from shop.models import ProductFile
+
+MIN_EXPIRY = 60
+MAX_EXPIRY = 3 * 60 * 60
+# Long enough for a slow connection (about 100 kB/s) to fetch the whole file.
+SLOW_BYTES_PER_SECOND = 100_000
+
+
+def presigned_expiry(size: int) -> int:
+    """Seconds a presigned URL lives: a minute for small files, up to three hours."""
+    return max(MIN_EXPIRY, min(MAX_EXPIRY, MIN_EXPIRY + size // SLOW_BYTES_PER_SECOND))
+
+
+def refuse_unsigned_private_storage() -> None:
+    """A custom domain makes django-storages build plain, unsigned URLs: anyone holding one
+    could fetch the file forever. The app does not start that way."""
+    storage = storages["private"]
+    if isinstance(storage, S3Storage) and storage.custom_domain:
+        raise ImproperlyConfigured(
+            "The private storage has a custom domain (AWS_S3_CUSTOM_DOMAIN): its URLs would "
+            "not be signed. Serve product files from the bucket's own endpoint."
+        )
+
+
+def file_response(file: ProductFile) -> HttpResponse:
+    storage = file.file.storage
+    disposition = content_disposition_header(as_attachment=True, filename=file.original_name)
+    if isinstance(storage, S3Storage):
+        url = storage.url(
+            file.file.name,
+            parameters={"ResponseContentDisposition": disposition},
+            expire=presigned_expiry(file.size),
+        )
+        return HttpResponseRedirect(url)
+    if settings.DOWNLOAD_X_ACCEL_PREFIX:
+        response = HttpResponse(content_type=file.content_type)
+        response["X-Accel-Redirect"] = settings.DOWNLOAD_X_ACCEL_PREFIX + file.file.name
+        response["Content-Disposition"] = disposition
+        return response
+    response = FileResponse(
+        storage.open(file.file.name, "rb"), content_type=file.content_type, as_attachment=True
+    )
+    response["Content-Disposition"] = disposition
+    return response

@@ -1,0 +1,13 @@
+"""The one answer to "does this user own this product?"; everything that needs it asks here."""
+
+from access.models import PurchasedProduct
+from shop.models import Product
+
+
+def user_owns(*, user, product: Product) -> bool:
+    return PurchasedProduct.objects.owned_by(user).filter(product=product).exists()
+
+
+def owned_purchase(*, user, product_id: int) -> PurchasedProduct | None:
+    """The user's active grant for the product, or None."""
+    return PurchasedProduct.objects.owned_by(user).filter(product_id=product_id).first()

@@ -1,0 +1,146 @@
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import F, OuterRef, Q, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from access.downloads import file_response
+from access.models import Download, PurchasedProduct
+from access.selectors import owned_purchase
+from access.services import access_grant, download_record
+from accounts.panels import Panel, panel_page
+from accounts.roles import customer_required
+from ops.htmx import wants_fragment
+from shop.models import Product, ProductFile, ProductVersion
+
+LIBRARY_PAGE_SIZE = 20
+
+
+def call_to_action(request: HttpRequest, product: Product) -> str:
+    """The product page's offer: downloads for an owner, "Add to library" for a free product."""
+    purchase = owned_purchase(user=request.user, product_id=product.pk)
+    latest = product.versions.prefetch_related("files").first() if purchase else None
+    context = {"product": product, "purchase": purchase, "latest": latest}
+    return render_to_string("access/call_to_action.html", context, request)
+
+
+def studio_owners(request: HttpRequest, product: Product) -> str:
+    """The seller's figures for one product: active owners and downloads."""
+    owners = PurchasedProduct.objects.active().filter(product=product)
+    context = {
+        "owner_count": owners.count(),
+        "download_count": Download.objects.filter(product=product).count(),
+        "recent_owners": owners.select_related("user").order_by("-granted_at")[:10],
+    }
+    return render_to_string("access/studio_owners.html", context, request)
+
+
+@require_POST
+def add_to_library(request: HttpRequest, pk: int) -> HttpResponse:
+    product = get_object_or_404(Product.objects.published(), pk=pk, price=0)
+    if not request.user.is_authenticated:
+        return redirect_to_login(product_url(product))
+    return _add(request, product)
+
+
+@customer_required
+def _add(request: HttpRequest, product: Product) -> HttpResponse:
+    access_grant(user=request.user, product=product, source="free", via="free product")
+    return redirect(product_url(product))
+
+
+def product_url(product: Product) -> str:
+    return reverse("shop:product", args=[product.slug])
+
+
+def _library_purchases(user, *, q: str, updates_only: bool):
+    latest = ProductVersion.objects.filter(product=OuterRef("product")).order_by(
+        "-released_at", "-pk"
+    )
+    purchases = (
+        PurchasedProduct.objects.owned_by(user)
+        .select_related("product__seller")
+        .defer("product__description", "product__search_document", "product__seller__password")
+        .annotate(
+            latest_version_id=Subquery(latest.values("pk")[:1]),
+            latest_release=Subquery(latest.values("released_at")[:1]),
+        )
+        .order_by("-granted_at", "-pk")
+    )
+    if q:
+        purchases = purchases.filter(
+            Q(product__title__icontains=q) | Q(product__tagline__icontains=q)
+        )
+    if updates_only:
+        purchases = purchases.filter(latest_release__gt=F("last_downloaded_at"))
+    return purchases
+
+
+@require_safe
+@panel_page
+def library(request: HttpRequest, *, panel: Panel) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    updates_only = request.GET.get("updates") == "1"
+    page = Paginator(
+        _library_purchases(request.user, q=q, updates_only=updates_only), LIBRARY_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    versions = ProductVersion.objects.in_bulk(
+        [p.latest_version_id for p in page.object_list if p.latest_version_id]
+    )
+    files = {}
+    for file in ProductFile.objects.filter(version__in=versions.keys()):
+        files.setdefault(file.version_id, []).append(file)
+    entries = [
+        {
+            "purchase": purchase,
+            "product": purchase.product,
+            "latest": versions.get(purchase.latest_version_id),
+            "files": files.get(purchase.latest_version_id, []),
+            "update_available": bool(
+                purchase.latest_release
+                and purchase.last_downloaded_at
+                and purchase.latest_release > purchase.last_downloaded_at
+            ),
+        }
+        for purchase in page.object_list
+    ]
+    template = "access/library.html"
+    if wants_fragment(request):
+        template += "#entries"
+    context = {"panel": panel, "page": page, "entries": entries, "q": q, "updates": updates_only}
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@require_safe
+@panel_page
+def library_product(request: HttpRequest, slug: str, *, panel: Panel) -> HttpResponse:
+    """Every version of an owned product, each with its files."""
+    purchase = get_object_or_404(
+        PurchasedProduct.objects.owned_by(request.user).select_related("product"),
+        product__slug=slug,
+    )
+    versions = purchase.product.versions.prefetch_related("files")
+    context = {"panel": panel, "purchase": purchase, "product": purchase.product}
+    return render(request, "access/library_product.html", context | {"versions": versions})
+
+
+@require_safe
+def download(request: HttpRequest, file_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    file = ProductFile.objects.select_related("version").filter(pk=file_id).first()
+    purchase = file and owned_purchase(user=request.user, product_id=file.version.product_id)
+    if purchase is None:
+        raise Http404("No such file.")
+    download_record(
+        purchase=purchase,
+        file=file,
+        ip=request.META.get("REMOTE_ADDR") or None,
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    return file_response(file)
