@@ -1,0 +1,279 @@
+"""Access in the admin: a record to read, moved only through the grant and revoke services."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+
+from access.models import AccessEvent, Download, PurchasedProduct
+from access.services import access_grant, access_revoke
+from accounts.admin import UserAdmin
+from shop.admin import ProductAdmin
+
+VIA = "staff"
+BOTH_PAGES = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
+CHANGE_FORM_ACTION = f"{admin.ActionLocation.CHANGE_FORM.value}-action"
+
+
+def _grant_reason() -> forms.CharField:
+    return forms.CharField(
+        max_length=200, help_text="Kept in the access log with your name: a ticket, a press copy…"
+    )
+
+
+class GrantReasonForm(forms.Form):
+    reason = _grant_reason()
+
+
+class RevokeReasonForm(forms.Form):
+    reason = forms.ChoiceField(choices=[("", "---------"), *PurchasedProduct.RevokeReason.choices])
+    note = forms.CharField(
+        max_length=200, required=False, help_text="Kept in the access log with your name."
+    )
+
+
+class GrantAddForm(forms.ModelForm):
+    reason = _grant_reason()
+
+    class Meta:
+        model = PurchasedProduct
+        fields = ["user", "product"]
+
+    def clean(self):
+        cleaned = super().clean()
+        user, product = cleaned.get("user"), cleaned.get("product")
+        if user and product and PurchasedProduct.objects.owned_by(user).filter(product=product):
+            raise ValidationError(f"{user} already has access to {product}.")
+        return cleaned
+
+    def validate_constraints(self) -> None:
+        # A revoked grant of the same product is not a clash: access_grant restores that row.
+        pass
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return self.fields
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class AccessEventInline(_ReadOnlyInline):
+    model = AccessEvent
+    fields = ["kind", "at", "actor", "via", "reason", "reference"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AccessEvent]:
+        return super().get_queryset(request).select_related("actor")
+
+
+class _GrantsInline(_ReadOnlyInline):
+    model = PurchasedProduct
+    show_change_link = True
+    newest = 50
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Hidden on the parent's add page, whose form would otherwise need this formset's data.
+        return obj is not None and super().has_view_permission(request, obj)
+
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        newest = self.newest
+
+        class NewestGrants(formset):
+            # A popular product has thousands of owners; the changelist has them all.
+            def get_queryset(self):
+                return super().get_queryset()[:newest]
+
+        return NewestGrants
+
+
+class OwnedProductsInline(_GrantsInline):
+    fk_name = "user"
+    fields = ["product", "status", "source", "granted_at"]
+    verbose_name_plural = f"Owned products (newest {_GrantsInline.newest})"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PurchasedProduct]:
+        return super().get_queryset(request).select_related("product")
+
+
+class OwnersInline(_GrantsInline):
+    fk_name = "product"
+    fields = ["user", "status", "source", "granted_at"]
+    verbose_name_plural = f"Owners (newest {_GrantsInline.newest})"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PurchasedProduct]:
+        return super().get_queryset(request).select_related("user")
+
+
+UserAdmin.inlines = [*UserAdmin.inlines, OwnedProductsInline]
+ProductAdmin.inlines = [*ProductAdmin.inlines, OwnersInline]
+
+
+@admin.register(PurchasedProduct)
+class PurchasedProductAdmin(admin.ModelAdmin):
+    list_display = ["user", "product", "status", "source", "granted_at", "revoked_at"]
+    list_filter = ["status", "source", "revoke_reason"]
+    search_fields = ["user__email", "user__name", "product__title"]
+    list_select_related = ["user", "product"]
+    autocomplete_fields = ["user", "product"]
+    actions = ["grant", "revoke"]
+    fields = [
+        "user",
+        "product",
+        "status",
+        "source",
+        "granted_at",
+        "revoked_at",
+        "revoke_reason",
+        "last_downloaded_at",
+    ]
+
+    def get_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return ["user", "product", "reason"] if obj is None else self.fields
+
+    def get_form(self, request: HttpRequest, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = GrantAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_inlines(self, request: HttpRequest, obj=None) -> list:
+        return [] if obj is None else [AccessEventInline]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # A grant's page is a record. A plain save would write every column back, stale ones
+        # included, over a revoke made meanwhile; state moves through the actions instead.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_grant_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("access.add_purchasedproduct")
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("access.change_purchasedproduct")
+
+    def save_model(self, request: HttpRequest, obj: PurchasedProduct, form, change: bool) -> None:
+        purchase = access_grant(
+            user=obj.user,
+            product=obj.product,
+            source=PurchasedProduct.Source.STAFF,
+            via=VIA,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        obj.pk = purchase.pk
+        obj.refresh_from_db()
+
+    def _ask_reason(
+        self, request: HttpRequest, queryset, form: forms.Form, *, action: str, title: str
+    ):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "form": form,
+            "grants": queryset.select_related("user", "product"),
+            "action": action,
+            # The page posts back to where the action was chosen: the list or one grant's page.
+            "action_field": CHANGE_FORM_ACTION if CHANGE_FORM_ACTION in request.POST else "action",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/access/purchasedproduct/ask_reason.html", context)
+
+    @admin.action(description="Grant access", permissions=["grant"], location=BOTH_PAGES)
+    def grant(self, request: HttpRequest, queryset: QuerySet[PurchasedProduct]):
+        form = GrantReasonForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self._ask_reason(request, queryset, form, action="grant", title="Grant access")
+        restored = unchanged = 0
+        for purchase in queryset.select_related("user", "product"):
+            was_active = purchase.is_active
+            access_grant(
+                user=purchase.user,
+                product=purchase.product,
+                source=PurchasedProduct.Source.STAFF,
+                via=VIA,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+            if was_active:
+                unchanged += 1
+            else:
+                restored += 1
+        self.message_user(request, f"{restored} grant(s) restored.", messages.SUCCESS)
+        if unchanged:
+            self.message_user(request, f"{unchanged} already active, unchanged.", messages.INFO)
+        return None
+
+    @admin.action(description="Revoke access", permissions=["revoke"], location=BOTH_PAGES)
+    def revoke(self, request: HttpRequest, queryset: QuerySet[PurchasedProduct]):
+        form = RevokeReasonForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self._ask_reason(request, queryset, form, action="revoke", title="Revoke access")
+        revoked = unchanged = 0
+        for purchase in queryset.select_related("user", "product"):
+            was_active = purchase.is_active
+            access_revoke(
+                user=purchase.user,
+                product=purchase.product,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                via=VIA,
+                actor=request.user,
+            )
+            if was_active:
+                revoked += 1
+            else:
+                unchanged += 1
+        self.message_user(request, f"{revoked} grant(s) revoked.", messages.SUCCESS)
+        if unchanged:
+            self.message_user(request, f"{unchanged} already revoked, unchanged.", messages.INFO)
+        return None
+
+
+class _RecordAdmin(admin.ModelAdmin):
+    """A log: readable in the admin, never written from it."""
+
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(_RecordAdmin):
+    list_display = ["at", "purchase", "kind", "actor", "via", "reason", "reference"]
+    list_filter = ["kind", "via"]
+    search_fields = ["purchase__user__email", "purchase__product__title", "reference"]
+    list_select_related = ["purchase__user", "purchase__product", "actor"]
+
+
+@admin.register(Download)
+class DownloadAdmin(_RecordAdmin):
+    list_display = ["at", "user", "product", "file", "ip"]
+    list_filter = ["at"]
+    date_hierarchy = "at"
+    search_fields = ["user__email", "product__title", "file__original_name", "ip"]
+    list_select_related = ["user", "product", "file"]

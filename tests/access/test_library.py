@@ -1,0 +1,160 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from access.models import PurchasedProduct
+from access.services import access_revoke
+from shop.services import product_archive
+from tests.access.helpers import owned_product
+from tests.conftest import add_version, make_seller
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+
+
+def titles(response) -> list[str]:
+    return [entry["product"].title for entry in response.context["entries"]]
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/library/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/library/")
+
+
+def test_a_user_without_the_customer_role_is_refused(client, db):
+    from tests.conftest import make_user
+
+    client.force_login(make_user("staffonly@example.com", is_customer=False, is_staff=True))
+
+    assert client.get("/library/").status_code == 403
+
+
+def test_the_library_refuses_post(client, buyer):
+    client.force_login(buyer)
+
+    assert client.post("/library/").status_code == 405
+
+
+def test_the_library_lists_what_the_buyer_owns_with_downloads(client, buyer, seller, stranger):
+    product = owned_product(buyer, seller, files={"kit.zip": b"PK\x03\x04 zip"})
+    owned_product(stranger, seller, title="Someone Else's")
+    client.force_login(buyer)
+
+    response = client.get("/library/")
+
+    assert titles(response) == ["Budget Kit"]
+    file = product.versions.get().files.get()
+    assert f'href="/download/{file.pk}/"'.encode() in response.content
+
+
+def test_revoked_products_disappear_and_archived_ones_stay(client, buyer, seller):
+    kept = owned_product(buyer, seller, title="Archived Kit")
+    product_archive(product=kept)
+    gone = owned_product(buyer, seller, title="Refunded Kit")
+    access_revoke(user=buyer, product=gone, reason="refund", via="test")
+    client.force_login(buyer)
+
+    response = client.get("/library/")
+
+    assert titles(response) == ["Archived Kit"]
+    assert b"No longer sold" in response.content
+
+
+def test_a_new_version_after_the_last_download_shows_update_available(client, buyer, seller):
+    product = owned_product(buyer, seller)
+    PurchasedProduct.objects.filter(user=buyer).update(last_downloaded_at=timezone.now())
+    client.force_login(buyer)
+    assert b"Update available" not in client.get("/library/").content
+
+    add_version(product, label="2.0.0")
+
+    response = client.get("/library/")
+    assert b"Update available" in response.content
+    assert b"version 2.0.0" in response.content
+    assert titles(client.get("/library/?updates=1")) == ["Budget Kit"]
+
+
+def test_never_downloaded_is_not_an_update(client, buyer, seller):
+    product = owned_product(buyer, seller)
+    add_version(product, label="2.0.0")
+    client.force_login(buyer)
+
+    assert b"Update available" not in client.get("/library/").content
+    assert titles(client.get("/library/?updates=1")) == []
+
+
+def test_search_within_the_library(client, buyer, seller):
+    owned_product(buyer, seller, title="Budget Kit")
+    owned_product(buyer, seller, title="Outline Icons")
+    client.force_login(buyer)
+
+    assert titles(client.get("/library/?q=icons")) == ["Outline Icons"]
+    assert b"Nothing matches" in client.get("/library/?q=nothing-like-it").content
+
+
+def test_htmx_gets_only_the_entries_and_history_restore_the_page(client, buyer, seller):
+    owned_product(buyer, seller)
+    client.force_login(buyer)
+
+    partial = client.get("/library/?q=budget", headers=HTMX)
+    restore = client.get(
+        "/library/?q=budget", headers=HTMX | {"HX-History-Restore-Request": "true"}
+    )
+
+    assert b'id="entries"' in partial.content
+    assert b"<html" not in partial.content
+    assert b"<html" in restore.content
+    assert "HX-Request" in partial["Vary"]
+
+
+def test_the_library_paginates(client, buyer, seller):
+    for n in range(21):
+        owned_product(buyer, seller, title=f"Kit {n}")
+    client.force_login(buyer)
+
+    assert len(titles(client.get("/library/"))) == 20
+    assert titles(client.get("/library/?page=2")) == ["Kit 0"]
+
+
+def _library_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/library/").status_code == 200
+    return len(queries)
+
+
+def test_the_query_count_is_the_same_for_1_and_200_products(client, buyer, settings):
+    seller = make_seller("maker@example.com")
+    owned_product(buyer, seller, title="Kit 0")
+    client.force_login(buyer)
+    one = _library_queries(client)
+
+    for n in range(1, 200):
+        owned_product(
+            buyer, seller, title=f"Kit {n}", files={"a.pdf": b"%PDF-1.4 a", "b.pdf": b"%PDF-1.4 b"}
+        )
+
+    assert _library_queries(client) == one
+
+
+def test_every_version_is_a_click_away(client, buyer, seller):
+    product = owned_product(buyer, seller)
+    add_version(product, label="2.0.0")
+    client.force_login(buyer)
+
+    page = client.get(f"/library/p/{product.slug}/").content.decode()
+
+    assert "Version 2.0.0" in page
+    assert "Version 1.0.0" in page
+
+
+def test_a_stranger_or_a_revoked_owner_cannot_open_the_versions(client, buyer, seller, stranger):
+    product = owned_product(buyer, seller)
+    client.force_login(stranger)
+    assert client.get(f"/library/p/{product.slug}/").status_code == 404
+
+    access_revoke(user=buyer, product=product, reason="refund", via="test")
+    client.force_login(buyer)
+    assert client.get(f"/library/p/{product.slug}/").status_code == 404
