@@ -22,6 +22,18 @@ export DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/te
 export REDIS_URL="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/1}"
 export VAR_DIR="$PWD/var/bench"
 mkdir -p "$VAR_DIR"
+# Product files in S3 mode, against a local moto server: downloads answer with presigned URLs.
+MOTO_PORT="${BENCH_MOTO_PORT:-8101}"
+export S3_PRIVATE_BUCKET=tessera-bench-private S3_ENDPOINT_URL="http://127.0.0.1:$MOTO_PORT"
+export S3_ACCESS_KEY_ID=bench S3_SECRET_ACCESS_KEY=bench S3_REGION=us-east-1
+.venv/bin/moto_server -H 127.0.0.1 -p "$MOTO_PORT" > "$VAR_DIR/moto.log" 2>&1 &
+MOTO=$!
+trap 'kill $MOTO 2>/dev/null' EXIT
+for _ in $(seq 50); do curl -s "$S3_ENDPOINT_URL" >/dev/null && break; sleep 0.2; done
+.venv/bin/python -c "
+import boto3, os
+boto3.client('s3', endpoint_url=os.environ['S3_ENDPOINT_URL'], region_name='us-east-1',
+    aws_access_key_id='bench', aws_secret_access_key='bench').create_bucket(Bucket=os.environ['S3_PRIVATE_BUCKET'])"
 
 .venv/bin/python - <<'PY'
 import os, psycopg
@@ -34,15 +46,28 @@ PY
 .venv/bin/python manage.py collectstatic --no-input -v0
 .venv/bin/python manage.py seed_bench --products "$PRODUCTS" | tail -1
 
-read -r SLUG CODE < <(.venv/bin/python manage.py shell --no-imports -v0 -c "
-from shop.models import ShortLink
+.venv/bin/python manage.py seed_bench_library --products 1000 | tail -1
+
+read -r SLUG CODE SESSION FILE < <(.venv/bin/python manage.py shell --no-imports -v0 -c "
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from access.models import PurchasedProduct
+from accounts.models import User
+from shop.models import ProductFile, ShortLink
 link = ShortLink.objects.filter(product__slug__startswith='bench-').select_related('product').order_by('pk')[500]
-print(link.product.slug, link.code)")
+buyer = User.objects.get(email='bench-buyer@example.com')
+session = SessionStore()
+session.update({SESSION_KEY: str(buyer.pk), HASH_SESSION_KEY: buyer.get_session_auth_hash(),
+    BACKEND_SESSION_KEY: 'django.contrib.auth.backends.ModelBackend'})
+session.create()
+owned = PurchasedProduct.objects.filter(user=buyer).values('product')
+file = ProductFile.objects.filter(version__product__in=owned).order_by('pk').first()
+print(link.product.slug, link.code, session.session_key, file.pk)")
 
 .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
     --access-logfile /dev/null --error-logfile "$VAR_DIR/gunicorn.log" &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
+trap 'kill $SERVER $MOTO 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 
 BASE="http://127.0.0.1:$PORT"
@@ -54,6 +79,8 @@ ENDPOINTS=(
     "catalog partial|$BASE/products/?q=planner|HX-Request: true"
     "product page|$BASE/p/$SLUG/|"
     "short-link redirect|$BASE/s/$CODE|"
+    "library (1,000 owned)|$BASE/library/|Cookie: sessionid=$SESSION"
+    "download redirect (S3)|$BASE/download/$FILE/|Cookie: sessionid=$SESSION"
 )
 RESULTS="$VAR_DIR/results.tsv"
 : > "$RESULTS"

@@ -60,6 +60,18 @@ def cache_incr(key: str, delta: int = 1) -> bool:
         return False
 
 
+def cache_get_and_incr(key: str, counter: str) -> tuple[Any, bool]:
+    """`key`'s value (None on a miss) and whether `counter` was incremented; one round trip
+    on Redis (ops.redis_cache), two calls elsewhere."""
+    try:
+        if get_and_incr := getattr(cache, "get_and_incr", None):
+            return get_and_incr(key, counter), True
+    except Exception:
+        logger.warning("cache get_and_incr failed for %s", key, exc_info=True)
+        return None, False
+    return cache_get(key), cache_incr(counter)
+
+
 def cache_decr(key: str, delta: int) -> None:
     try:
         cache.decr(key, delta)

@@ -32,3 +32,10 @@ class RedisCache(django_redis.RedisCache):
         so the counter reads back through `get` as usual."""
         key = self.make_and_validate_key(key)
         return self._cache.get_client(key, write=True).incr(key, delta)
+
+    def get_and_incr(self, key: str, counter: str, delta: int = 1):
+        """`key`'s value and `counter` incremented, in one round trip (a pipeline)."""
+        key, counter = self.make_and_validate_key(key), self.make_and_validate_key(counter)
+        client = self._cache.get_client(key, write=True)
+        value, _ = client.pipeline(transaction=False).get(key).incr(counter, delta).execute()
+        return None if value is None else self._cache._serializer.loads(value)

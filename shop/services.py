@@ -12,9 +12,8 @@ from accounts.models import User
 from ops.cache import (
     cache_decr,
     cache_delete_many,
-    cache_get,
+    cache_get_and_incr,
     cache_get_many,
-    cache_incr,
     cache_set,
 )
 from shop.catalog import catalog_changed
@@ -225,8 +224,8 @@ def _short_link_key(code: str) -> str:
     return f"shortlink:{code}"
 
 
-def _visits_key(link_id: int) -> str:
-    return f"shortlink-visits:{link_id}"
+def _visits_key(code: str) -> str:
+    return f"shortlink-visits:{code}"
 
 
 def _forget_short_links_on_commit(product: Product) -> None:
@@ -235,10 +234,16 @@ def _forget_short_links_on_commit(product: Product) -> None:
     transaction.on_commit(lambda: cache_delete_many(keys))
 
 
-def short_link_target(*, code: str) -> tuple[int, str] | None:
-    """(link id, product URL) for an active link to a published product; served from the
-    cache, which every change to the link or its product clears."""
-    cached = cache_get(_short_link_key(code))
+def short_link_visit(*, code: str) -> str | None:
+    """The product URL behind an active link to a published product, counting the visit;
+    None for an unknown or disabled code.
+
+    On Redis, the lookup and the count are one round trip: the counter is keyed by the code
+    and incremented blindly, then dropped again when the code turns out to lead nowhere.
+    `short_link_flush_visits` moves counts into the database. The target is cached, and every
+    change to the link or its product clears it; with the cache down, both go to the database.
+    """
+    cached, counted = cache_get_and_incr(_short_link_key(code), _visits_key(code))
     if cached is None:
         row = (
             ShortLink.objects.filter(
@@ -249,31 +254,33 @@ def short_link_target(*, code: str) -> tuple[int, str] | None:
         )
         cached = (row[0], reverse("shop:product", args=[row[1]])) if row else _MISSING
         cache_set(_short_link_key(code), cached, SHORT_LINK_TTL if row else SHORT_LINK_MISSING_TTL)
-    return None if cached == _MISSING else tuple(cached)
-
-
-def short_link_count_visit(*, link_id: int) -> None:
-    # A cache increment on the hot path; `short_link_flush_visits` moves the counts into the
-    # database. If the cache cannot count, the visit is written straight to the database.
-    if not cache_incr(_visits_key(link_id)):
+    if cached == _MISSING:
+        if counted:
+            cache_delete_many([_visits_key(code)])
+        return None
+    link_id, url = cached
+    if not counted:
         ShortLink.objects.filter(pk=link_id).update(visits=F("visits") + 1)
+    return url
 
 
-def short_link_pending_visits(*, link_ids: list[int]) -> dict[int, int]:
-    pending = cache_get_many([_visits_key(pk) for pk in link_ids])
-    return {pk: pending.get(_visits_key(pk), 0) for pk in link_ids}
+def short_link_pending_visits(*, links: list[ShortLink]) -> dict[int, int]:
+    """Visits counted in the cache and not yet in the database, per link id."""
+    pending = cache_get_many([_visits_key(link.code) for link in links])
+    return {link.pk: pending.get(_visits_key(link.code), 0) for link in links}
 
 
 def short_link_flush_visits(*, batch: int = 500) -> int:
     """Move counted visits from the cache into the database; returns how many moved."""
     moved = 0
-    ids = list(ShortLink.objects.values_list("pk", flat=True).order_by("pk"))
-    for start in range(0, len(ids), batch):
-        pending = short_link_pending_visits(link_ids=ids[start : start + batch])
-        for link_id, count in pending.items():
-            if count > 0:
-                ShortLink.objects.filter(pk=link_id).update(visits=F("visits") + count)
+    links = list(ShortLink.objects.only("pk", "code").order_by("pk"))
+    for start in range(0, len(links), batch):
+        chunk = links[start : start + batch]
+        pending = short_link_pending_visits(links=chunk)
+        for link in chunk:
+            if count := pending[link.pk]:
+                ShortLink.objects.filter(pk=link.pk).update(visits=F("visits") + count)
                 # Take away only what was moved: visits counted meanwhile stay pending.
-                cache_decr(_visits_key(link_id), count)
+                cache_decr(_visits_key(link.code), count)
                 moved += count
     return moved

@@ -76,7 +76,7 @@ def _fields() -> list[dict]:
 def product_edit(request: HttpRequest, *, panel: Panel, pk: int) -> HttpResponse:
     product = _own_product(request, pk)
     links = list(product.short_links.all())
-    pending = short_link_pending_visits(link_ids=[link.pk for link in links])
+    pending = short_link_pending_visits(links=links)
     context = {
         "panel": panel,
         "product": product,

@@ -10,7 +10,7 @@ from shop.catalog import PAGES, PAGES_TTL, CatalogPaginator, catalog_products
 from shop.forms import CatalogFilterForm
 from shop.markdown import render_markdown
 from shop.models import Product
-from shop.services import short_link_count_visit, short_link_target
+from shop.services import short_link_visit
 
 
 @cache_anonymous_page(PAGES, PAGES_TTL)
@@ -59,9 +59,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def short_link(request: HttpRequest, code: str) -> HttpResponse:
-    target = short_link_target(code=code)
-    if target is None:
+    url = short_link_visit(code=code)
+    if url is None:
         raise Http404("No such link.")
-    link_id, url = target
-    short_link_count_visit(link_id=link_id)
     return HttpResponseRedirect(url)

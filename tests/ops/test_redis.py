@@ -10,7 +10,7 @@ from huey.contrib.djhuey import HUEY
 from huey.storage import RedisStorage
 
 from ops import tasks
-from ops.cache import cache_incr
+from ops.cache import cache_get_and_incr, cache_incr
 
 pytestmark = pytest.mark.redis
 
@@ -60,3 +60,12 @@ def test_a_counter_counts_in_redis_and_reads_back_through_the_cache():
 def test_the_cache_reuses_one_redis_client_per_pool():
     assert cache._cache.get_client() is cache._cache.get_client()
     assert cache._cache.get_client(write=True) is cache._cache.get_client()
+
+
+def test_a_read_and_a_count_share_one_round_trip():
+    key, counter = f"value-{uuid.uuid4().hex}", f"counter-{uuid.uuid4().hex}"
+    cache.set(key, ("a", 1), timeout=30)
+
+    assert cache_get_and_incr(key, counter) == (("a", 1), True)
+    assert cache_get_and_incr(f"missing-{key}", counter) == (None, True)
+    assert cache.get(counter) == 2

@@ -29,8 +29,11 @@ def test_a_short_link_redirects_to_its_product(client, link):
     assert response["Location"] == "/p/budget-kit/"
 
 
-def test_an_unknown_code_is_404(client, db):
+def test_an_unknown_code_is_404_and_leaves_no_counter(client, db):
     assert client.get("/s/zzzzzzzz").status_code == 404
+    assert client.get("/s/zzzzzzzz").status_code == 404
+
+    assert cache.get("shortlink-visits:zzzzzzzz") is None
 
 
 def test_the_second_hit_is_served_without_the_database(client, link, django_assert_num_queries):
@@ -44,14 +47,14 @@ def test_visits_are_counted_in_the_cache_then_flushed(client, link):
     for _ in range(3):
         client.get(f"/s/{link.code}")
 
-    assert short_link_pending_visits(link_ids=[link.pk]) == {link.pk: 3}
+    assert short_link_pending_visits(links=[link]) == {link.pk: 3}
     link.refresh_from_db()
     assert link.visits == 0
 
     assert short_link_flush_visits() == 3
     link.refresh_from_db()
     assert link.visits == 3
-    assert short_link_pending_visits(link_ids=[link.pk]) == {link.pk: 0}
+    assert short_link_pending_visits(links=[link]) == {link.pk: 0}
 
 
 def test_disabling_a_link_takes_effect_at_once(client, link, django_capture_on_commit_callbacks):
@@ -99,7 +102,7 @@ def test_the_redirect_works_and_counts_with_the_cache_down(client, link, monkeyp
 
 def test_the_short_link_refuses_post(client, link):
     assert client.post(f"/s/{link.code}").status_code == 405
-    assert cache.get(f"shortlink-visits:{link.pk}") is None
+    assert cache.get(f"shortlink-visits:{link.code}") is None
 
 
 def test_a_seller_adds_a_labelled_link_and_sees_its_visits(client, seller, link):
