@@ -45,7 +45,9 @@ class GrantAddForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         user, product = cleaned.get("user"), cleaned.get("product")
-        if user and product and PurchasedProduct.objects.owned_by(user).filter(product=product):
+        if not (user and product):
+            return cleaned
+        if PurchasedProduct.objects.owned_by(user).filter(product=product).exists():
             raise ValidationError(f"{user} already has access to {product}.")
         return cleaned
 
@@ -85,8 +87,14 @@ class _GrantsInline(_ReadOnlyInline):
     newest = 50
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        # Hidden on the parent's add page, whose form would otherwise need this formset's data.
+        # `obj` is the parent. None means its add page, where an empty table would make the add
+        # form demand this formset's data.
         return obj is not None and super().has_view_permission(request, obj)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PurchasedProduct]:
+        # Not the inline's own, which asks for view permission without a parent and so would
+        # always be empty here; get_inline_instances() has asked with the parent already.
+        return PurchasedProduct.objects.all()
 
     def get_formset(self, request: HttpRequest, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

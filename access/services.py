@@ -77,7 +77,7 @@ def access_revoke(
         AccessEvent.Kind.REVOKED,
         actor=actor,
         via=via,
-        reason=note or reason,
+        reason=f"{reason}: {note}" if note else reason,  # the log keeps why, after a restore too
         reference=reference,
     )
     return purchase
