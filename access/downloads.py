@@ -38,7 +38,11 @@ def file_response(file: ProductFile) -> HttpResponse:
     if isinstance(storage, S3Storage):
         url = storage.url(
             file.file.name,
-            parameters={"ResponseContentDisposition": disposition},
+            # The type our upload check sniffed, whatever the uploader's browser claimed.
+            parameters={
+                "ResponseContentDisposition": disposition,
+                "ResponseContentType": file.content_type,
+            },
             expire=presigned_expiry(file.size),
         )
         return HttpResponseRedirect(url)

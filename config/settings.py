@@ -213,6 +213,9 @@ def _s3(bucket: str, **options: object) -> dict:
             "access_key": S3_ACCESS_KEY_ID or None,
             "secret_key": S3_SECRET_ACCESS_KEY or None,
             "file_overwrite": False,
+            # SigV4 everywhere: new AWS buckets and most S3-compatible services refuse SigV2,
+            # which boto still picks for presigned URLs in some regions.
+            "signature_version": "s3v4",
             **options,
         },
     }
