@@ -8,6 +8,7 @@ from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 from storages.backends.s3 import S3Storage
 
+from ops.cache import cache_get, cache_set
 from shop.models import ProductFile
 
 MIN_EXPIRY = 60
@@ -32,10 +33,14 @@ def refuse_unsigned_private_storage() -> None:
         )
 
 
-def file_response(file: ProductFile) -> HttpResponse:
-    storage = file.file.storage
-    disposition = content_disposition_header(as_attachment=True, filename=file.original_name)
-    if isinstance(storage, S3Storage):
+def _presigned_url(storage: S3Storage, file: ProductFile, disposition: str) -> str:
+    """A presigned URL for the file, shared by its owners for half its life (signing costs as
+    much as the rest of the request): every URL handed out has at least half its time left.
+    It grants nothing the view has not checked: only owners are ever given one."""
+    expiry = presigned_expiry(file.size)
+    key = f"presigned:{file.pk}:{expiry}"
+    url = cache_get(key)
+    if url is None:
         url = storage.url(
             file.file.name,
             # The type our upload check sniffed, whatever the uploader's browser claimed.
@@ -43,9 +48,17 @@ def file_response(file: ProductFile) -> HttpResponse:
                 "ResponseContentDisposition": disposition,
                 "ResponseContentType": file.content_type,
             },
-            expire=presigned_expiry(file.size),
+            expire=expiry,
         )
-        return HttpResponseRedirect(url)
+        cache_set(key, url, expiry // 2)
+    return url
+
+
+def file_response(file: ProductFile) -> HttpResponse:
+    storage = file.file.storage
+    disposition = content_disposition_header(as_attachment=True, filename=file.original_name)
+    if isinstance(storage, S3Storage):
+        return HttpResponseRedirect(_presigned_url(storage, file, disposition))
     if settings.DOWNLOAD_X_ACCEL_PREFIX:
         response = HttpResponse(content_type=file.content_type)
         response["X-Accel-Redirect"] = settings.DOWNLOAD_X_ACCEL_PREFIX + file.file.name

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -122,6 +124,10 @@ class AccessEvent(models.Model):
 
 
 class Download(models.Model):
+    """One download, written by a task after the response: `key` makes a second run of the same
+    task a no-op."""
+
+    key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="downloads"
     )

@@ -1,11 +1,13 @@
 """Grants and revocations of access, and the download log. The only writers of access."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from access.library import library_changed
 from access.models import AccessEvent, Download, PurchasedProduct
 from accounts.models import User
-from shop.models import Product, ProductFile
+from shop.models import Product
 
 
 def _log(purchase: PurchasedProduct, kind: str, *, actor, via, reason, reference) -> None:
@@ -38,6 +40,7 @@ def access_grant(
     log = {"actor": actor, "via": via, "reason": reason, "reference": reference}
     if created:
         _log(purchase, AccessEvent.Kind.GRANTED, **log)
+        library_changed(user_id=user.pk)
         return purchase
     purchase = PurchasedProduct.objects.select_for_update().get(pk=purchase.pk)
     if purchase.status == PurchasedProduct.Status.REVOKED:
@@ -47,6 +50,7 @@ def access_grant(
         purchase.revoke_reason = ""
         purchase.save(update_fields=["status", "source", "revoked_at", "revoke_reason"])
         _log(purchase, AccessEvent.Kind.RESTORED, **log)
+        library_changed(user_id=user.pk)
     return purchase
 
 
@@ -80,21 +84,31 @@ def access_revoke(
         reason=f"{reason}: {note}" if note else reason,  # the log keeps why, after a restore too
         reference=reference,
     )
+    library_changed(user_id=user.pk)
     return purchase
 
 
 @transaction.atomic
 def download_record(
-    *, purchase: PurchasedProduct, file: ProductFile, ip: str | None, user_agent: str
+    *, key: str, user_id: int, file_id: int, product_id: int, at, ip: str | None, user_agent: str
 ) -> Download:
-    now = timezone.now()
-    download = Download.objects.create(
-        user_id=purchase.user_id,
-        file=file,
-        product_id=purchase.product_id,
-        at=now,
-        ip=ip,
-        user_agent=user_agent[:300],
+    """Log a download (once per `key`) and stamp the owner's last download of the product."""
+    download, created = Download.objects.get_or_create(
+        key=key,
+        defaults={
+            "user_id": user_id,
+            "file_id": file_id,
+            "product_id": product_id,
+            "at": at,
+            "ip": ip,
+            "user_agent": user_agent[:300],
+        },
     )
-    PurchasedProduct.objects.filter(pk=purchase.pk).update(last_downloaded_at=now)
+    if created:
+        PurchasedProduct.objects.filter(
+            Q(last_downloaded_at__isnull=True) | Q(last_downloaded_at__lt=at),
+            user_id=user_id,
+            product_id=product_id,
+        ).update(last_downloaded_at=at)
+        library_changed(user_id=user_id)
     return download

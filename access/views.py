@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, Subquery
@@ -5,14 +7,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from access.downloads import file_response
+from access.library import LIBRARY_TTL, entries_key
 from access.models import Download, PurchasedProduct
-from access.selectors import owned_purchase
-from access.services import access_grant, download_record
+from access.selectors import owned_file, owned_purchase
+from access.services import access_grant
+from access.tasks import log_download
 from accounts.panels import Panel, panel_page
 from accounts.roles import customer_required
+from ops.cache import cache_get, cache_set
 from ops.htmx import wants_fragment
 from shop.models import Product, ProductFile, ProductVersion
 
@@ -79,11 +87,7 @@ def _library_purchases(user, *, q: str, updates_only: bool):
     return purchases
 
 
-@require_safe
-@panel_page
-def library(request: HttpRequest, *, panel: Panel) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:100]
-    updates_only = request.GET.get("updates") == "1"
+def _library_entries(request: HttpRequest, *, q: str, updates_only: bool) -> str:
     page = Paginator(
         _library_purchases(request.user, q=q, updates_only=updates_only), LIBRARY_PAGE_SIZE
     ).get_page(request.GET.get("page"))
@@ -107,13 +111,26 @@ def library(request: HttpRequest, *, panel: Panel) -> HttpResponse:
         }
         for purchase in page.object_list
     ]
-    template = "access/library.html"
+    context = {"page": page, "entries": entries, "q": q, "updates": updates_only}
+    return render_to_string("access/library.html#entries", context, request)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+@panel_page
+def library(request: HttpRequest, *, panel: Panel) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    updates_only = request.GET.get("updates") == "1"
+    key = entries_key(request)
+    entries = cache_get(key) if key else None
+    if entries is None:
+        entries = _library_entries(request, q=q, updates_only=updates_only)
+        if key:
+            cache_set(key, entries, LIBRARY_TTL)
     if wants_fragment(request):
-        template += "#entries"
-    context = {"panel": panel, "page": page, "entries": entries, "q": q, "updates": updates_only}
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+        return HttpResponse(entries)
+    context = {"panel": panel, "entries": mark_safe(entries), "q": q, "updates": updates_only}  # noqa: S308 - our own rendered template
+    return render(request, "access/library.html", context)
 
 
 @require_safe
@@ -133,13 +150,15 @@ def library_product(request: HttpRequest, slug: str, *, panel: Panel) -> HttpRes
 def download(request: HttpRequest, file_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    file = ProductFile.objects.select_related("version").filter(pk=file_id).first()
-    purchase = file and owned_purchase(user=request.user, product_id=file.version.product_id)
-    if purchase is None:
+    file = owned_file(user=request.user, file_id=file_id)
+    if file is None:
         raise Http404("No such file.")
-    download_record(
-        purchase=purchase,
-        file=file,
+    log_download(
+        key=str(uuid.uuid4()),
+        user_id=request.user.pk,
+        file_id=file.pk,
+        product_id=file.version.product_id,
+        at=timezone.now(),
         ip=request.META.get("REMOTE_ADDR") or None,
         user_agent=request.headers.get("User-Agent", ""),
     )

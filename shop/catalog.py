@@ -20,6 +20,9 @@ CARD_DEFERRED = ("description", "search_document", "seller__password")
 PAGES = "catalog"
 PAGES_TTL = 600
 COUNT_TTL = 600
+# Counting stops here: past it the catalog says "over 10000" and a count costs the same at a
+# million products as at ten thousand. Sorting and filters reach the rest.
+COUNT_LIMIT = 10_000
 
 
 def catalog_changed() -> None:
@@ -73,15 +76,16 @@ class CatalogPaginator(Paginator):
 
     @property
     def capped(self) -> bool:
-        """A search with more matches than it ranks."""
-        return bool(self.filters.get("q")) and self.count >= SEARCH_CANDIDATES
+        """More matches than were counted (or, for a search, ranked)."""
+        return self.count >= (SEARCH_CANDIDATES if self.filters.get("q") else COUNT_LIMIT)
 
     @cached_property
     def count(self) -> int:
         key = self._count_key()
         count = cache_get(key) if key else None
         if count is None:
-            count = super().count
+            # Django counts a slice in a subquery, which stops at the limit.
+            count = self.object_list.order_by()[:COUNT_LIMIT].count()
             if key:
                 cache_set(key, count, COUNT_TTL)
         return count

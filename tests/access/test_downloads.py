@@ -142,3 +142,24 @@ def test_the_seller_sees_owners_and_downloads_in_the_studio(client, buyer, selle
     assert "Active owners</dt><dd>1</dd>" in page
     assert "Downloads</dt><dd>1</dd>" in page
     assert "Bea Buyer" in page
+
+
+def test_logging_the_same_download_twice_writes_one_row(buyer, product, file):
+    from django.utils import timezone
+
+    from access.services import download_record
+
+    download = {
+        "key": "0b0e6c1c-5d7e-4d0e-9d1c-2f1f6f7c1a11",
+        "user_id": buyer.pk,
+        "file_id": file.pk,
+        "product_id": product.pk,
+        "at": timezone.now(),
+        "ip": None,
+        "user_agent": "",
+    }
+
+    download_record(**download)
+    download_record(**download)
+
+    assert Download.objects.count() == 1

@@ -158,3 +158,37 @@ def test_a_stranger_or_a_revoked_owner_cannot_open_the_versions(client, buyer, s
     access_revoke(user=buyer, product=product, reason="refund", via="test")
     client.force_login(buyer)
     assert client.get(f"/library/p/{product.slug}/").status_code == 404
+
+
+def test_a_repeat_visit_reads_only_the_user(client, buyer, seller, django_assert_num_queries):
+    owned_product(buyer, seller)
+    client.force_login(buyer)
+    client.get("/library/")
+
+    with django_assert_num_queries(1):  # the user; the session and the entries are cached
+        response = client.get("/library/")
+
+    assert b"Budget Kit" in response.content
+
+
+def test_a_revoked_product_leaves_a_cached_library_at_once(client, buyer, seller):
+    product = owned_product(buyer, seller)
+    client.force_login(buyer)
+    client.get("/library/")
+
+    access_revoke(user=buyer, product=product, reason="refund", via="test")
+
+    assert b"Budget Kit" not in client.get("/library/").content
+
+
+def test_a_download_clears_the_update_mark_of_a_cached_library(client, buyer, seller):
+    product = owned_product(buyer, seller)
+    PurchasedProduct.objects.filter(user=buyer).update(last_downloaded_at=timezone.now())
+    add_version(product, label="2.0.0")
+    client.force_login(buyer)
+    assert b"Update available" in client.get("/library/").content
+
+    latest = product.versions.first().files.get()
+    client.get(f"/download/{latest.pk}/")
+
+    assert b"Update available" not in client.get("/library/").content

@@ -268,3 +268,19 @@ def test_a_private_s3_storage_on_the_bucket_endpoint_is_accepted(settings):
     }
 
     refuse_unsigned_private_storage()
+
+
+def test_owners_share_a_presigned_url_for_half_its_life(
+    client, buyer, seller, stranger, private_bucket
+):
+    file = owned_file(buyer, seller)
+    access_grant(user=stranger, product=file.version.product, source="gift", via="test")
+    client.force_login(buyer)
+    first = client.get(f"/download/{file.pk}/")["Location"]
+    client.force_login(stranger)
+
+    second = client.get(f"/download/{file.pk}/")["Location"]
+
+    assert second == first
+    assert seconds_left(second) > presigned_expiry(file.size) // 2
+    assert Download.objects.count() == 2

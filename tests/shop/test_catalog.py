@@ -183,3 +183,14 @@ def test_a_title_match_outranks_a_description_match(client, seller):
     publish(seller, "Budget Sheets", description="Spreadsheets.")
 
     assert titles(client.get("/products/?q=budget")) == ["Budget Sheets", "Quiet Icons"]
+
+
+def test_counting_stops_at_the_limit(client, seller, monkeypatch):
+    monkeypatch.setattr("shop.catalog.COUNT_LIMIT", 2)
+    for title in ["One Kit", "Two Kit", "Three Kit"]:
+        publish(seller, title)
+
+    response = client.get("/products/")
+
+    assert "Over 2 products" in response.content.decode()
+    assert len(titles(response)) == 2

@@ -1,5 +1,5 @@
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from access.models import AccessEvent, PurchasedProduct
 from accounts.models import User
@@ -30,5 +30,8 @@ class Command(BaseCommand):
             AccessEvent(purchase=purchase, kind="granted", via="seed_bench_library")
             for purchase in made
         )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # fresh statistics, or the planner guesses
+                cursor.execute("ANALYZE")
         owned = PurchasedProduct.objects.filter(user=buyer).count()
         self.stdout.write(self.style.SUCCESS(f"{BUYER} owns {owned} products."))
