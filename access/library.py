@@ -9,7 +9,7 @@ import hashlib
 
 from django.http import HttpRequest
 
-from ops.pagecache import bump_generation, page_generation
+from ops.pagecache import bump_generation, page_generations
 from shop.catalog import PAGES
 
 LIBRARY_TTL = 600
@@ -25,7 +25,7 @@ def library_changed(*, user_id: int) -> None:
 
 def entries_key(request: HttpRequest) -> str | None:
     """The cache key of this buyer's entries for this query string; None without a cache."""
-    generations = [page_generation(_scope(request.user.pk)), page_generation(PAGES)]
+    generations = page_generations([_scope(request.user.pk), PAGES])
     if None in generations:
         return None
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]

@@ -64,8 +64,15 @@ owned = PurchasedProduct.objects.filter(user=buyer).values('product')
 file = ProductFile.objects.filter(version__product__in=owned).order_by('pk').first()
 print(link.product.slug, link.code, session.session_key, file.pk)")
 
-.venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
-    --access-logfile /dev/null --error-logfile "$VAR_DIR/gunicorn.log" &
+# gunicorn serves production (README: "Why gunicorn"); BENCH_SERVER=granian compares, when
+# granian is installed in the environment (it is not a dependency).
+if [ "${BENCH_SERVER:-gunicorn}" = granian ]; then
+    .venv/bin/granian --interface wsgi --host 127.0.0.1 --port "$PORT" --workers "$WORKERS" \
+        --no-ws --log-level warning config.wsgi:application > "$VAR_DIR/granian.log" 2>&1 &
+else
+    .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+        --access-logfile /dev/null --error-logfile "$VAR_DIR/gunicorn.log" &
+fi
 SERVER=$!
 trap 'kill $SERVER $MOTO 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done

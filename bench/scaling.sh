@@ -23,7 +23,7 @@ with psycopg.connect(server + "/postgres", autocommit=True) as db:
 PY
     .venv/bin/python manage.py migrate -v0
     .venv/bin/python manage.py seed_bench --products "$size" --batch 5000 | tail -1
-    .venv/bin/python bench/scaling.py >> "$RESULTS"
+    PYTHONPATH=. .venv/bin/python bench/scaling.py >> "$RESULTS"
 done
 .venv/bin/python - "$RESULTS" <<'PY'
 import sys

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 
-from ops.cache import cache_add, cache_get, cache_set
+from ops.cache import cache_add, cache_get, cache_get_many, cache_set
 from ops.htmx import wants_fragment
 
 NONCE_PLACEHOLDER = "__tessera-csp-nonce__"
@@ -32,14 +32,23 @@ def _generation_key(scope: str) -> str:
 
 def page_generation(scope: str) -> str | None:
     """The scope's current generation, None when the cache cannot say."""
-    key = _generation_key(scope)
-    generation = cache_get(key)
-    if generation is None:
-        # A fresh token, never a counter from zero: an evicted counter restarting would
-        # bring back pages stored under its old values.
-        cache_add(key, str(time.time_ns()), timeout=None)
-        generation = cache_get(key)
-    return generation
+    return page_generations([scope])[0]
+
+
+def page_generations(scopes: list[str]) -> list[str | None]:
+    """The generations of several scopes in one round trip (None where the cache cannot say)."""
+    keys = [_generation_key(scope) for scope in scopes]
+    found = cache_get_many(keys)
+    generations = []
+    for key in keys:
+        generation = found.get(key)
+        if generation is None:
+            # A fresh token, never a counter from zero: an evicted counter restarting would
+            # bring back pages stored under its old values.
+            cache_add(key, str(time.time_ns()), timeout=None)
+            generation = cache_get(key)
+        generations.append(generation)
+    return generations
 
 
 def _new_generation(scope: str) -> None:

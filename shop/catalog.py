@@ -30,14 +30,15 @@ def catalog_changed() -> None:
     bump_generation(PAGES)
 
 
-def catalog_products(
+def _matching(
     *,
     q: str = "",
     categories: list | None = None,
     min_price: int | None = None,
     max_price: int | None = None,
-    sort: str = "",
+    **ignored,
 ) -> QuerySet[Product]:
+    """Published products passing the filters; for a search, only the candidates it ranks."""
     products = Product.objects.published()
     if categories:
         products = products.filter(categories__in=categories).distinct()
@@ -46,8 +47,23 @@ def catalog_products(
     if max_price is not None:
         products = products.filter(price__lte=max_price)
     if q.strip():
-        candidates = products.matching(q).order_by("-published_at", "-pk")[:SEARCH_CANDIDATES]
-        products = Product.objects.filter(pk__in=candidates.values("pk"))
+        products = products.matching(q).order_by("-published_at", "-pk")[:SEARCH_CANDIDATES]
+    return products
+
+
+def catalog_count(**filters) -> int:
+    """How many products the filters match, counted up to COUNT_LIMIT (a search's candidates
+    are fewer): the candidates alone, without the ranking the page needs."""
+    products = _matching(**filters)
+    if not products.query.is_sliced:  # a search's candidates are already limited
+        products = products.order_by()[:COUNT_LIMIT]
+    return products.count()
+
+
+def catalog_products(*, q: str = "", sort: str = "", **filters) -> QuerySet[Product]:
+    products = _matching(q=q, **filters)
+    if q.strip():
+        products = Product.objects.filter(pk__in=products.values("pk"))
     products = products.ranked(q)
     sort = sort or ("relevance" if q else "newest")
     ordering = {
@@ -84,8 +100,7 @@ class CatalogPaginator(Paginator):
         key = self._count_key()
         count = cache_get(key) if key else None
         if count is None:
-            # Django counts a slice in a subquery, which stops at the limit.
-            count = self.object_list.order_by()[:COUNT_LIMIT].count()
+            count = catalog_count(**self.filters)
             if key:
                 cache_set(key, count, COUNT_TTL)
         return count
