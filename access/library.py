@@ -1,15 +1,17 @@
-"""The library's rendered entries, cached per buyer.
+"""The library's pages, cached per buyer (ops.pagecache).
 
-A buyer's entries change when a grant is given, revoked or restored, when they download (the
-"Update available" mark), and when anything in the catalog changes (titles, versions, files):
-the first three bump the buyer's own generation, the last the catalog's (shop.catalog.PAGES).
+What a buyer's library shows changes when a grant is given, revoked or restored, when they
+download (the "Update available" mark), when their own account changes (the navigation), and
+when anything in the catalog changes (titles, versions, files). The first three bump the
+buyer's own scope; the last bumps the catalog's (shop.catalog.PAGES).
 """
 
-import hashlib
-
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.http import HttpRequest
 
-from ops.pagecache import bump_generation, page_generations
+from accounts.models import User
+from ops.pagecache import bump_generation
 from shop.catalog import PAGES
 
 LIBRARY_TTL = 600
@@ -19,14 +21,17 @@ def _scope(user_id: int) -> str:
     return f"library-{user_id}"
 
 
+def library_scopes(request: HttpRequest) -> list[str]:
+    return [_scope(request.user.pk), PAGES]
+
+
 def library_changed(*, user_id: int) -> None:
     bump_generation(_scope(user_id))
 
 
-def entries_key(request: HttpRequest) -> str | None:
-    """The cache key of this buyer's entries for this query string; None without a cache."""
-    generations = page_generations([_scope(request.user.pk), PAGES])
-    if None in generations:
-        return None
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"library:{request.user.pk}:{':'.join(generations)}:{path}"
+@receiver(post_save, sender=User)
+def forget_library_pages(sender, instance: User, update_fields=None, **kwargs) -> None:
+    # Mirrors the account into the cached pages (name and roles in the navigation); a login,
+    # which only stamps last_login, changes nothing shown.
+    if set(update_fields or ()) != {"last_login"}:
+        library_changed(user_id=instance.pk)

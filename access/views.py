@@ -13,15 +13,15 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from access.downloads import file_response
-from access.library import LIBRARY_TTL, entries_key
+from access.library import LIBRARY_TTL, library_scopes
 from access.models import Download, PurchasedProduct
 from access.selectors import owned_file, owned_purchase
 from access.services import access_grant
 from access.tasks import log_download
 from accounts.panels import Panel, panel_page
 from accounts.roles import customer_required
-from ops.cache import cache_get, cache_set
 from ops.htmx import wants_fragment
+from ops.pagecache import cache_page_in
 from shop.models import Product, ProductFile, ProductVersion
 
 LIBRARY_PAGE_SIZE = 20
@@ -118,15 +118,11 @@ def _library_entries(request: HttpRequest, *, q: str, updates_only: bool) -> str
 @require_safe
 @vary_on_headers("HX-Request")
 @panel_page
+@cache_page_in(library_scopes, LIBRARY_TTL, signed_in=True)
 def library(request: HttpRequest, *, panel: Panel) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     updates_only = request.GET.get("updates") == "1"
-    key = entries_key(request)
-    entries = cache_get(key) if key else None
-    if entries is None:
-        entries = _library_entries(request, q=q, updates_only=updates_only)
-        if key:
-            cache_set(key, entries, LIBRARY_TTL)
+    entries = _library_entries(request, q=q, updates_only=updates_only)
     if wants_fragment(request):
         return HttpResponse(entries)
     context = {"panel": panel, "entries": mark_safe(entries), "q": q, "updates": updates_only}  # noqa: S308 - our own rendered template

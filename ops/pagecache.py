@@ -1,14 +1,16 @@
-"""Whole pages cached for anonymous visitors.
+"""Whole pages, cached.
 
-Django's `cache_page` would replay the first visitor's CSP nonce to everyone after them. Here a
-page is stored with its nonce swapped for a placeholder and served with the new request's own
-nonce. Only anonymous visitors without pending messages are served from or stored in the cache:
-a signed-in visitor's page shows who they are and what they own. The key carries a generation
-for its scope; anything that changes what the scope's pages show bumps it (`bump_generation`),
-and every entry also expires on its own. With the cache down, pages are rendered as usual.
+Django's `cache_page` would replay the first visitor's CSP nonce (and CSRF token) to everyone
+after them. Here a page is stored with its nonce, and on a signed-in user's own page its CSRF
+token, swapped for placeholders, and served with the new request's own. Anonymous pages are
+shared by anonymous visitors; a signed-in user's pages are theirs alone. The key carries the
+generations of the page's scopes; anything that changes what a scope's pages show bumps it
+(`bump_generation`), and every entry also expires on its own. With the cache down, pages are
+rendered as usual.
 """
 
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -17,11 +19,15 @@ from django.contrib.messages import get_messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
 
 from ops.cache import cache_add, cache_get, cache_get_many, cache_set
 from ops.htmx import wants_fragment
 
 NONCE_PLACEHOLDER = "__tessera-csp-nonce__"
+CSRF_PLACEHOLDER = "__tessera-csrf-token__"
+# Where Django's {% csrf_token %} puts the page's token (the same value everywhere in a page).
+_CSRF_IN_FORM = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{32,})"')
 # Headers a stored page may carry. Cookies never: they belong to the visitor who caused them.
 STORED_HEADERS = ("Content-Type", "Vary", "Content-Language")
 
@@ -62,53 +68,69 @@ def bump_generation(scope: str) -> None:
     transaction.on_commit(lambda: _new_generation(scope))
 
 
-def _cacheable_request(request: HttpRequest) -> bool:
+def _cacheable_request(request: HttpRequest, *, signed_in: bool) -> bool:
     return (
         request.method in ("GET", "HEAD")
-        and not request.user.is_authenticated
+        and request.user.is_authenticated == signed_in
         and not len(get_messages(request))
     )
 
 
-def _storable(request: HttpRequest, response: HttpResponse) -> bool:
-    # A page that asked for a CSRF token carries one visitor's token: never replay it.
-    return (
-        response.status_code == 200
-        and not response.streaming
-        and not response.cookies
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-    )
+def _stored_content(request: HttpRequest, response: HttpResponse, *, nonce: str, signed_in: bool):
+    """The page with its nonce (and, on a signed-in page, its CSRF token) swapped for
+    placeholders; None when it must not be stored."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return None
+    content = response.content.decode(response.charset).replace(nonce, NONCE_PLACEHOLDER)
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the page holds a CSRF token
+        # One visitor's token is never replayed to another: anonymous pages holding one are
+        # not stored, and a signed-in page's (one masked value per render) is swapped out.
+        found = _CSRF_IN_FORM.search(content) if signed_in else None
+        if found is None:
+            return None
+        content = content.replace(found[1], CSRF_PLACEHOLDER)
+    return content
 
 
-def _page_key(request: HttpRequest, scope: str, generation: str) -> str:
+def _page_key(request: HttpRequest, generations: list[str], *, signed_in: bool) -> str:
     variant = "fragment" if wants_fragment(request) else "page"
+    who = f"user-{request.user.pk}" if signed_in else "anonymous"
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"pages:{scope}:{generation}:{variant}:{path}"
+    return f"pages:{who}:{':'.join(generations)}:{variant}:{path}"
 
 
-def cache_anonymous_page(scope: str, timeout: int) -> Callable:
+def cache_page_in(
+    scopes: Callable[[HttpRequest], list[str]], timeout: int, *, signed_in: bool = False
+) -> Callable:
+    """Cache a view's pages under the generations of `scopes(request)`.
+
+    Anonymous pages (the default) are shared by every anonymous visitor; with `signed_in`, each
+    signed-in user has their own, and the view must sit behind its gate. Either way, only
+    visitors without pending messages are served from or stored in the cache."""
+
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not _cacheable_request(request):
+            if not _cacheable_request(request, signed_in=signed_in):
                 return view(request, *args, **kwargs)
-            generation = page_generation(scope)
-            if generation is None:
+            generations = page_generations(scopes(request))
+            if None in generations:
                 return view(request, *args, **kwargs)
-            key = _page_key(request, scope, generation)
+            key = _page_key(request, generations, signed_in=signed_in)
             nonce = str(get_nonce(request))
             stored = cache_get(key)
             if stored is not None:
                 content, headers = stored
-                response = HttpResponse(content.replace(NONCE_PLACEHOLDER, nonce))
+                content = content.replace(NONCE_PLACEHOLDER, nonce)
+                if CSRF_PLACEHOLDER in content:
+                    content = content.replace(CSRF_PLACEHOLDER, get_token(request))
+                response = HttpResponse(content)
                 for name, value in headers:
                     response.headers[name] = value
                 return response
             response = view(request, *args, **kwargs)
-            if _storable(request, response):
-                content = response.content.decode(response.charset).replace(
-                    nonce, NONCE_PLACEHOLDER
-                )
+            content = _stored_content(request, response, nonce=nonce, signed_in=signed_in)
+            if content is not None:
                 headers = [(n, response[n]) for n in STORED_HEADERS if response.has_header(n)]
                 cache_set(key, (content, headers), timeout)
             return response
@@ -116,3 +138,7 @@ def cache_anonymous_page(scope: str, timeout: int) -> Callable:
         return wrapper
 
     return decorator
+
+
+def cache_anonymous_page(scope: str, timeout: int) -> Callable:
+    return cache_page_in(lambda request: [scope], timeout)

@@ -20,9 +20,9 @@ CARD_DEFERRED = ("description", "search_document", "seller__password")
 PAGES = "catalog"
 PAGES_TTL = 600
 COUNT_TTL = 600
-# Counting stops here: past it the catalog says "over 10000" and a count costs the same at a
+# Counting stops here: past it the catalog says "over 1000" and a count costs the same at a
 # million products as at ten thousand. Sorting and filters reach the rest.
-COUNT_LIMIT = 10_000
+COUNT_LIMIT = 1_000
 
 
 def catalog_changed() -> None:

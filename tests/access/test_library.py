@@ -1,5 +1,8 @@
+import re
+
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -192,3 +195,48 @@ def test_a_download_clears_the_update_mark_of_a_cached_library(client, buyer, se
     client.get(f"/download/{latest.pk}/")
 
     assert b"Update available" not in client.get("/library/").content
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"', page)[1]
+
+
+def test_a_cached_library_page_carries_a_working_csrf_token_and_nonce(buyer, seller):
+    owned_product(buyer, seller)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(buyer)
+    first = client.get("/library/")
+
+    cached = client.get("/library/")
+
+    page = cached.content.decode()
+    assert _token(page) != _token(first.content.decode())
+    nonce = re.search(r"'nonce-([^']+)'", cached["Content-Security-Policy"])[1]
+    assert f'nonce="{nonce}"' in page
+    assert (
+        client.post("/accounts/logout/", {"csrfmiddlewaretoken": _token(page)}).status_code == 302
+    )
+
+
+def test_one_buyers_cached_library_is_never_anothers(client, buyer, seller, stranger):
+    owned_product(buyer, seller, title="Bea's Kit")
+    owned_product(stranger, seller, title="Stranger's Kit")
+    client.force_login(buyer)
+    client.get("/library/")
+    client.force_login(stranger)
+
+    page = client.get("/library/").content.decode()
+
+    assert "Stranger" in page
+    assert "Bea" not in page
+
+
+def test_a_renamed_buyer_sees_the_new_name_at_once(client, buyer, seller):
+    owned_product(buyer, seller)
+    client.force_login(buyer)
+    client.get("/library/")
+
+    buyer.name = "Beatrice Buyer"
+    buyer.save()
+
+    assert "Beatrice" in client.get("/library/").content.decode()
