@@ -35,13 +35,7 @@ import boto3, os
 boto3.client('s3', endpoint_url=os.environ['S3_ENDPOINT_URL'], region_name='us-east-1',
     aws_access_key_id='bench', aws_secret_access_key='bench').create_bucket(Bucket=os.environ['S3_PRIVATE_BUCKET'])"
 
-.venv/bin/python - <<'PY'
-import os, psycopg
-server, name = os.environ["DATABASE_URL"].rsplit("/", 1)
-with psycopg.connect(server + "/postgres", autocommit=True) as db:
-    if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-        db.execute(f'CREATE DATABASE "{name}"')
-PY
+.venv/bin/python bench/createdb.py
 .venv/bin/python manage.py migrate -v0
 .venv/bin/python manage.py collectstatic --no-input -v0
 .venv/bin/python manage.py seed_bench --products "$PRODUCTS" | tail -1

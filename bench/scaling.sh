@@ -14,13 +14,7 @@ RESULTS="$VAR_DIR/scaling.tsv"
 : > "$RESULTS"
 for size in 1000 100000; do
     export DATABASE_URL="$SERVER/tessera_bench_$size"
-    .venv/bin/python - <<'PY'
-import os, psycopg
-server, name = os.environ["DATABASE_URL"].rsplit("/", 1)
-with psycopg.connect(server + "/postgres", autocommit=True) as db:
-    if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-        db.execute(f'CREATE DATABASE "{name}"')
-PY
+    .venv/bin/python bench/createdb.py
     .venv/bin/python manage.py migrate -v0
     .venv/bin/python manage.py seed_bench --products "$size" --batch 5000 | tail -1
     PYTHONPATH=. .venv/bin/python bench/scaling.py >> "$RESULTS"

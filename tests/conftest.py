@@ -77,6 +77,33 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_redis)
 
 
+def run_together(work, times: int) -> list[Exception]:
+    """Run `work` in `times` threads released together by a barrier, each closing its own
+    database connection; returns what they raised."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(times)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            work()
+        except Exception as error:  # collected for the test to assert on
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
 class DeadCache:
     """Stands in for a cache server that is down: every call fails."""
 

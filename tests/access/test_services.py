@@ -1,12 +1,9 @@
-import threading
-
 import pytest
-from django.db import connection
 
 from access.models import AccessEvent, PurchasedProduct
 from access.selectors import user_owns
 from access.services import access_grant, access_revoke
-from tests.conftest import add_version, make_product
+from tests.conftest import add_version, make_product, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -105,23 +102,9 @@ def test_the_event_log_cannot_be_edited_or_deleted(buyer, product):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_grants_leave_one_row_and_one_event(buyer, product):
-    barrier = threading.Barrier(8)
-    errors = []
-
-    def grant():
-        try:
-            barrier.wait()
-            access_grant(user=buyer, product=product, source="purchase", via="checkout")
-        except Exception as error:  # collected, asserted below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=grant) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_together(
+        lambda: access_grant(user=buyer, product=product, source="purchase", via="checkout"), 8
+    )
 
     assert errors == []
     purchase = PurchasedProduct.objects.get(user=buyer, product=product)
@@ -133,20 +116,11 @@ def test_concurrent_grants_leave_one_row_and_one_event(buyer, product):
 def test_concurrent_restores_log_one_restore(buyer, product):
     access_grant(user=buyer, product=product, source="purchase", via="checkout")
     access_revoke(user=buyer, product=product, reason="chargeback", via="webhook")
-    barrier = threading.Barrier(8)
+    errors = run_together(
+        lambda: access_grant(user=buyer, product=product, source="purchase", via="dispute won"),
+        8,
+    )
 
-    def grant():
-        try:
-            barrier.wait()
-            access_grant(user=buyer, product=product, source="purchase", via="dispute won")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=grant) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    assert errors == []
     purchase = PurchasedProduct.objects.get(user=buyer, product=product)
     assert kinds(purchase) == ["granted", "revoked", "restored"]

@@ -1,10 +1,8 @@
-import threading
-
 import pytest
-from django.db import connection
 
 from accounts.models import User
 from accounts.services import user_start_selling
+from tests.conftest import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -66,21 +64,13 @@ def test_the_studio_opens_after_starting(client, buyer):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_starts_record_one_date(buyer):
-    barrier = threading.Barrier(2)
     dates = []
 
-    def start():
-        try:
-            barrier.wait()
-            dates.append(user_start_selling(user=User.objects.get(pk=buyer.pk)).seller_since)
-        finally:
-            connection.close()
+    errors = run_together(
+        lambda: dates.append(user_start_selling(user=User.objects.get(pk=buyer.pk)).seller_since),
+        2,
+    )
 
-    threads = [threading.Thread(target=start) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    assert errors == []
     buyer.refresh_from_db()
     assert dates == [buyer.seller_since, buyer.seller_since]
