@@ -23,6 +23,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("library/", include(("access.urls", "library"))),
     path("download/<int:file_id>/", access_views.download, name="download"),
+    path("billing/", include("billing.urls")),
     path("studio/", include(("shop.studio_urls", "studio"))),
 ]
 

@@ -1,0 +1,108 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from shop.models import CURRENCIES, Product
+
+
+class Order(models.Model):
+    """A payment attempt. Only a paid order grants access (access.services), in the same
+    transaction that marks it paid; a refund or a lost dispute revokes it in the one that
+    records it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        PAID = "paid"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+        REFUNDED = "refunded"
+        DISPUTED = "disputed"
+        CHARGED_BACK = "charged_back"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="orders")
+    amount = models.PositiveIntegerField(help_text="Minor units, as priced at checkout.")
+    currency = models.CharField(max_length=3, choices=CURRENCIES)
+    status = models.CharField(max_length=15, choices=Status, default=Status.PENDING)
+    provider = models.CharField(max_length=10)
+    checkout_session_id = models.CharField(max_length=100, blank=True)
+    payment_id = models.CharField(max_length=100, blank=True)
+    refund_id = models.CharField(max_length=100, blank=True)
+    needs_review = models.CharField(
+        max_length=200, blank=True, help_text="Why staff should look at this order."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "payment_id"],
+                condition=~Q(payment_id=""),
+                name="billing_one_order_per_payment",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "pending",
+                        "paid",
+                        "failed",
+                        "cancelled",
+                        "refunded",
+                        "disputed",
+                        "charged_back",
+                    ]
+                ),
+                name="billing_order_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending")
+                | Q(status="failed")
+                | Q(status="cancelled")
+                | Q(paid_at__isnull=False),
+                name="billing_paid_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["buyer", "-created_at"], name="billing_order_buyer")]
+
+    def __str__(self) -> str:
+        return f"Order {self.public_id}"
+
+
+class WebhookEvent(models.Model):
+    """Every verified webhook, stored before anything else, once per webhook-id."""
+
+    class Outcome(models.TextChoices):
+        RECEIVED = "received"
+        APPLIED = "applied"
+        IGNORED = "ignored"
+        UNKNOWN_ORDER = "unknown_order"
+        UNKNOWN_TYPE = "unknown_type"
+        MISMATCH = "mismatch"
+
+    webhook_id = models.CharField(max_length=200, unique=True)
+    type = models.CharField(max_length=100)
+    payment_id = models.CharField(max_length=100, blank=True, db_index=True)
+    payload = models.TextField(help_text="The raw body, as signed.")
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome, default=Outcome.RECEIVED)
+    detail = models.CharField(max_length=300, blank=True)
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, null=True, blank=True, related_name="webhook_events"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.webhook_id}"

@@ -1,0 +1,200 @@
+"""How a payment attempt becomes access, and how a refund takes it away.
+
+A webhook is stored first (`webhook_store`, its own transaction, once per webhook-id), then
+applied once (`webhook_process`): in one transaction, under a lock on the provider's payment
+(so a payment and its refund never race) and on the order row, the order moves and access is
+granted or revoked through access.services. Events may come in any order: a refund or a lost
+dispute that arrives before its payment is kept, and the payment then finds it.
+"""
+
+import json
+import uuid
+import zlib
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from access.services import access_grant, access_revoke
+from accounts.models import User
+from billing.models import Order, WebhookEvent
+from shop.models import Product
+
+VIA = "webhook"
+S = Order.Status
+# What each event does to an order in each state; a state missing from an event's row means
+# the event changes nothing there (a duplicate, or one that came too late to matter).
+TRANSITIONS = {
+    "payment.succeeded": {S.PENDING: S.PAID, S.FAILED: S.PAID, S.CANCELLED: S.PAID},
+    "payment.failed": {S.PENDING: S.FAILED},
+    "payment.cancelled": {S.PENDING: S.CANCELLED},
+    "refund.succeeded": {S.PAID: S.REFUNDED, S.DISPUTED: S.REFUNDED},
+    "dispute.opened": {S.PAID: S.DISPUTED},
+    "dispute.lost": {S.PAID: S.CHARGED_BACK, S.DISPUTED: S.CHARGED_BACK},
+    "dispute.won": {S.DISPUTED: S.PAID, S.CHARGED_BACK: S.PAID},
+}
+# The states in which the buyer owns what they paid for.
+OWNING = {S.PAID, S.DISPUTED}
+REVOKE_REASONS = {S.REFUNDED: "refund", S.CHARGED_BACK: "chargeback"}
+
+
+@transaction.atomic
+def order_start(*, buyer: User, product: Product, provider: str) -> Order:
+    """A pending order at today's price; the provider's checkout comes after, outside."""
+    return Order.objects.create(
+        buyer=buyer,
+        product=product,
+        amount=product.price,
+        currency=product.currency,
+        provider=provider,
+    )
+
+
+def _payment_id(event: dict) -> str:
+    value = event["data"].get("payment_id")
+    return value if isinstance(value, str) else ""
+
+
+def webhook_store(*, webhook_id: str, event: dict, body: str) -> tuple[WebhookEvent, bool]:
+    """The event, stored under its webhook-id before anything else; (event, created)."""
+    with transaction.atomic():
+        return WebhookEvent.objects.get_or_create(
+            webhook_id=webhook_id,
+            defaults={
+                "type": event["type"][:100],
+                "payload": body,
+                "payment_id": _payment_id(event),
+            },
+        )
+
+
+def _lock_payment(payment_id: str) -> None:
+    # Transaction-scoped: held until commit. SQLite serialises writers on its own.
+    if payment_id and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(payment_id.encode())])
+
+
+@transaction.atomic
+def webhook_process(*, event_id: int) -> WebhookEvent:
+    """Apply a stored event, once. Safe to call again: an applied event is left alone."""
+    stored = WebhookEvent.objects.get(pk=event_id)
+    _lock_payment(stored.payment_id)
+    stored = WebhookEvent.objects.select_for_update().get(pk=event_id)
+    if stored.processed_at is not None:
+        return stored
+    event = json.loads(stored.payload)
+    handler = HANDLERS.get(stored.type)
+    if handler is None:
+        outcome, detail, order = WebhookEvent.Outcome.UNKNOWN_TYPE, "", None
+    else:
+        outcome, detail, order = handler(event["data"], stored)
+    stored.outcome, stored.detail, stored.order = outcome, detail[:300], order
+    stored.processed_at = timezone.now()
+    stored.save(update_fields=["outcome", "detail", "order", "processed_at"])
+    return stored
+
+
+def _order_from_metadata(data: dict) -> Order | None:
+    order_id = (
+        (data.get("metadata") or {}).get("order_id")
+        if isinstance(data.get("metadata"), dict)
+        else None
+    )
+    try:
+        public_id = uuid.UUID(str(order_id))
+    except ValueError:
+        return None
+    return Order.objects.select_for_update().filter(public_id=public_id).first()
+
+
+def _order_for(event_type: str, data: dict) -> Order | None:
+    if event_type.startswith("payment."):
+        return _order_from_metadata(data)
+    payment_id = data.get("payment_id")
+    if not isinstance(payment_id, str) or not payment_id:
+        return None
+    return Order.objects.select_for_update().filter(payment_id=payment_id).first()
+
+
+def _move(order: Order, status: str, data: dict) -> None:
+    now = timezone.now()
+    order.status = status
+    if status == S.PAID and order.paid_at is None:
+        order.paid_at = now
+    if status == S.REFUNDED:
+        order.refunded_at = now
+        order.refund_id = str(data.get("refund_id") or "")[:100]
+
+
+def _settle_access(order: Order, *, owned_before: bool) -> None:
+    owns = order.status in OWNING
+    reference = str(order.public_id)
+    if owns and not owned_before:
+        access_grant(
+            user=order.buyer, product=order.product, source="purchase", via=VIA, reference=reference
+        )
+    elif owned_before and not owns:
+        access_revoke(
+            user=order.buyer,
+            product=order.product,
+            reason=REVOKE_REASONS.get(order.status, "refund"),
+            via=VIA,
+            reference=reference,
+        )
+
+
+def _apply(data: dict, stored: WebhookEvent):
+    order = _order_for(stored.type, data)
+    if order is None:
+        # A refund or dispute may come before its payment: kept, and replayed by the payment.
+        return WebhookEvent.Outcome.UNKNOWN_ORDER, "no order for it (yet)", None
+    after = TRANSITIONS[stored.type].get(order.status)
+    if after is None:
+        return WebhookEvent.Outcome.IGNORED, f"order is {order.status}", order
+    owned_before = order.status in OWNING
+    if stored.type == "payment.succeeded":
+        problem = _payment_problem(order, data)
+        if problem:
+            order.needs_review = problem
+            order.save(update_fields=["needs_review", "updated_at"])
+            return WebhookEvent.Outcome.MISMATCH, problem, order
+        order.payment_id = stored.payment_id
+        order.checkout_session_id = str(
+            data.get("checkout_session_id") or order.checkout_session_id
+        )
+    _move(order, after, data)
+    if stored.type == "payment.succeeded":
+        _replay_early_events(order)
+    order.save()
+    _settle_access(order, owned_before=owned_before)
+    return WebhookEvent.Outcome.APPLIED, f"order {order.status}", order
+
+
+def _payment_problem(order: Order, data: dict) -> str:
+    amount, currency = data.get("total_amount"), data.get("currency")
+    if amount != order.amount or currency != order.currency:
+        return f"paid {amount} {currency}, expected {order.amount} {order.currency}"
+    return ""
+
+
+def _replay_early_events(order: Order) -> None:
+    """Events for this payment that arrived before it (stored without an order) now apply, in
+    the order they came, before access is settled: a refund that came first leaves none."""
+    early = (
+        WebhookEvent.objects.select_for_update()
+        .filter(payment_id=order.payment_id, outcome=WebhookEvent.Outcome.UNKNOWN_ORDER)
+        .exclude(type__startswith="payment.")
+        .order_by("received_at", "pk")
+    )
+    for event in early:
+        data = json.loads(event.payload)["data"]
+        after = TRANSITIONS.get(event.type, {}).get(order.status)
+        if after is not None:
+            _move(order, after, data)
+        event.outcome = WebhookEvent.Outcome.APPLIED if after else WebhookEvent.Outcome.IGNORED
+        event.order = order
+        event.detail = "applied when its payment arrived"
+        event.save(update_fields=["outcome", "order", "detail"])
+
+
+HANDLERS = dict.fromkeys(TRANSITIONS, _apply)
