@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class BillingConfig(AppConfig):
     name = "billing"
     verbose_name = "Billing"
+
+    def ready(self) -> None:
+        from billing import views
+        from shop import extensions
+
+        # After access's: a paid product's offer is Buy (the last registered wins).
+        extensions.register_call_to_action(views.call_to_action)

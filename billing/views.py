@@ -1,13 +1,103 @@
 import logging
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from billing.services import webhook_process, webhook_store
+from access import views as access_views
+from access.selectors import user_owns
+from accounts.roles import customer_required
+from billing.models import Order
+from billing.providers import ProviderError, dev, get_provider
+from billing.services import order_start, webhook_process, webhook_store
 from billing.webhooks import InvalidWebhook, verify
+from ops.htmx import wants_fragment
+from shop.models import Product
 
 logger = logging.getLogger(__name__)
+
+
+def call_to_action(request: HttpRequest, product: Product) -> str:
+    """Owners and free products as access shows them; for a paid product, the price and Buy."""
+    if product.is_free or user_owns(user=request.user, product=product):
+        return access_views.call_to_action(request, product)
+    return render_to_string("billing/buy.html", {"product": product}, request)
+
+
+def _own_order(request: HttpRequest, public_id) -> Order:
+    return get_object_or_404(
+        Order.objects.select_related("product"), buyer=request.user, public_id=public_id
+    )
+
+
+@require_POST
+def buy(request: HttpRequest, pk: int) -> HttpResponse:
+    product = get_object_or_404(Product.objects.published(), pk=pk, price__gt=0)
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("shop:product", args=[product.slug]))
+    return _buy(request, product)
+
+
+@customer_required
+def _buy(request: HttpRequest, product: Product) -> HttpResponse:
+    if user_owns(user=request.user, product=product):
+        messages.info(request, f"{product.title} is already in your library.")
+        return redirect("library:home")
+    order = order_start(buyer=request.user, product=product, provider=get_provider().name)
+    return redirect("billing:checkout", order.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required
+def checkout(request: HttpRequest, public_id) -> HttpResponse:
+    """The order summary; "Continue to payment" sends the buyer to the provider."""
+    order = _own_order(request, public_id)
+    if order.status != Order.Status.PENDING:
+        return redirect("billing:order_return", order.public_id)
+    if request.method == "POST":
+        return_url = request.build_absolute_uri(
+            reverse("billing:order_return", args=[order.public_id])
+        )
+        try:
+            return redirect(get_provider().start_checkout(order, return_url=return_url))
+        except ProviderError:
+            logger.warning("checkout failed for %s", order.public_id, exc_info=True)
+            messages.error(
+                request, "The payment service did not answer. Nothing was charged; try again."
+            )
+    return render(request, "billing/checkout.html", {"order": order})
+
+
+@require_safe
+@customer_required
+def order_return(request: HttpRequest, public_id) -> HttpResponse:
+    """Where the provider sends the buyer back. It never grants anything: it shows what the
+    webhook has recorded, and htmx polls it until the order is settled."""
+    order = _own_order(request, public_id)
+    template = "billing/return.html"
+    if wants_fragment(request):
+        template += "#status"
+    return render(request, template, {"order": order, "pending": order.status == "pending"})
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required
+def dev_checkout(request: HttpRequest, public_id) -> HttpResponse:
+    """The dev provider's hosted checkout: Pay or Decline send a signed webhook, as Dodo would."""
+    if get_provider().name != "dev":
+        raise Http404("The dev checkout is off.")
+    order = _own_order(request, public_id)
+    if request.method == "POST" and order.status == Order.Status.PENDING:
+        kind = "payment.succeeded" if "pay" in request.POST else "payment.failed"
+        _, body = dev.payment_event(order, kind)
+        dev.send(request.build_absolute_uri(reverse("billing:dodo_webhook")), body)
+        return redirect("billing:order_return", order.public_id)
+    return render(request, "billing/dev_checkout.html", {"order": order})
 
 
 @csrf_exempt  # a provider's server posts here; the Standard Webhooks signature is the check
