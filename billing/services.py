@@ -51,7 +51,7 @@ def order_start(*, buyer: User, product: Product, provider: str) -> Order:
 
 def _payment_id(event: dict) -> str:
     value = event["data"].get("payment_id")
-    return value if isinstance(value, str) else ""
+    return value[:100] if isinstance(value, str) else ""
 
 
 def webhook_store(*, webhook_id: str, event: dict, body: str) -> tuple[WebhookEvent, bool]:
@@ -113,7 +113,7 @@ def _order_for(event_type: str, data: dict) -> Order | None:
     payment_id = data.get("payment_id")
     if not isinstance(payment_id, str) or not payment_id:
         return None
-    return Order.objects.select_for_update().filter(payment_id=payment_id).first()
+    return Order.objects.select_for_update().filter(payment_id=payment_id[:100]).first()
 
 
 def _move(order: Order, status: str, data: dict) -> None:
