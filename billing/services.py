@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from access.services import access_grant, access_revoke
 from accounts.models import User
-from billing.models import Order, WebhookEvent
+from billing.models import Order, OrderNotice, WebhookEvent
+from billing.notices import notify_on_commit
 from shop.models import Product
 
 VIA = "webhook"
@@ -167,7 +168,15 @@ def _apply(data: dict, stored: WebhookEvent):
         _replay_early_events(order)
     order.save()
     _settle_access(order, owned_before=owned_before)
+    _notify(order, event_type=stored.type, owned_before=owned_before)
     return WebhookEvent.Outcome.APPLIED, f"order {order.status}", order
+
+
+def _notify(order: Order, *, event_type: str, owned_before: bool) -> None:
+    if event_type == "payment.succeeded" and order.status in OWNING:
+        notify_on_commit(order, OrderNotice.Kind.RECEIPT, OrderNotice.Kind.SALE)
+    elif order.status == S.REFUNDED and owned_before:
+        notify_on_commit(order, OrderNotice.Kind.REFUND)
 
 
 def _payment_problem(order: Order, data: dict) -> str:
