@@ -12,6 +12,26 @@ from accounts.roles import CUSTOMER, GATES, SELLER, STAFF, Role
 
 
 @dataclass(frozen=True)
+class PanelPage:
+    """A page every panel carries, added by a higher app (billing's order history)."""
+
+    route: str
+    view: Callable[..., HttpResponse]
+    name: str
+    label: str
+
+
+# The explicit registration point for pages higher apps add to every panel (DESIGN: a lower
+# app never imports a higher one). Filled in AppConfig.ready, read when URLs load.
+PANEL_PAGES: list[PanelPage] = []
+
+
+def register_panel_page(page: PanelPage) -> None:
+    if page not in PANEL_PAGES:
+        PANEL_PAGES.append(page)
+
+
+@dataclass(frozen=True)
 class Panel:
     key: str
     title: str
@@ -21,6 +41,11 @@ class Panel:
     @property
     def url(self) -> str:
         return reverse(f"{self.key}:home")
+
+    @property
+    def extra_pages(self) -> list[tuple[str, str]]:
+        """(label, URL) of the registered pages, for the panel's navigation."""
+        return [(page.label, reverse(f"{self.key}:{page.name}")) for page in PANEL_PAGES]
 
 
 @dataclass(frozen=True)

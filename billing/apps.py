@@ -6,8 +6,10 @@ class BillingConfig(AppConfig):
     verbose_name = "Billing"
 
     def ready(self) -> None:
+        from accounts.panels import PanelPage, register_panel_page
         from billing import views
         from shop import extensions
 
+        register_panel_page(PanelPage("orders/", views.orders, "orders", "Orders"))
         # After access's: a paid product's offer is Buy (the last registered wins).
         extensions.register_call_to_action(views.call_to_action)

@@ -2,6 +2,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from access import views as access_views
 from access.selectors import user_owns
+from accounts.panels import Panel, panel_page
 from accounts.roles import customer_required
 from billing.models import Order
 from billing.providers import ProviderError, dev, get_provider
@@ -20,6 +22,7 @@ from ops.htmx import wants_fragment
 from shop.models import Product
 
 logger = logging.getLogger(__name__)
+ORDERS_PAGE_SIZE = 25
 
 
 def call_to_action(request: HttpRequest, product: Product) -> str:
@@ -115,3 +118,17 @@ def dodo_webhook(request: HttpRequest) -> HttpResponse:
     # retries, and the stored event is applied then.
     webhook_process(event_id=stored.pk)
     return HttpResponse(status=204)
+
+
+@require_safe
+@panel_page
+def orders(request: HttpRequest, *, panel: Panel) -> HttpResponse:
+    """The signed-in user's orders, in whichever panel they came from (buyers, and sellers who
+    also buy, see the same page)."""
+    page = Paginator(
+        Order.objects.filter(buyer=request.user)
+        .select_related("product")
+        .order_by("-created_at", "-pk"),
+        ORDERS_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    return render(request, "billing/orders.html", {"panel": panel, "page": page})
