@@ -9,5 +9,6 @@ urlpatterns = [
     path("orders/<uuid:public_id>/checkout/", views.checkout, name="checkout"),
     path("orders/<uuid:public_id>/", views.order_return, name="order_return"),
     path("dev/checkout/<uuid:public_id>/", views.dev_checkout, name="dev_checkout"),
+    path("dev/refund/<uuid:public_id>/", views.dev_refund, name="dev_refund"),
     path("webhooks/dodo/", views.dodo_webhook, name="dodo_webhook"),
 ]

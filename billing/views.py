@@ -85,7 +85,12 @@ def order_return(request: HttpRequest, public_id) -> HttpResponse:
     template = "billing/return.html"
     if wants_fragment(request):
         template += "#status"
-    return render(request, template, {"order": order, "pending": order.status == "pending"})
+    context = {
+        "order": order,
+        "pending": order.status == Order.Status.PENDING,
+        "dev_refund": get_provider().name == "dev" and order.status == Order.Status.PAID,
+    }
+    return render(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -101,6 +106,19 @@ def dev_checkout(request: HttpRequest, public_id) -> HttpResponse:
         dev.send(request.build_absolute_uri(reverse("billing:dodo_webhook")), body)
         return redirect("billing:order_return", order.public_id)
     return render(request, "billing/dev_checkout.html", {"order": order})
+
+
+@require_POST
+@customer_required
+def dev_refund(request: HttpRequest, public_id) -> HttpResponse:
+    """Dev only: refund a paid order the way Dodo would report it, with a signed webhook."""
+    if get_provider().name != "dev":
+        raise Http404("The dev refund is off.")
+    order = _own_order(request, public_id)
+    if order.status == Order.Status.PAID:
+        _, body = dev.refund_event(order)
+        dev.send(request.build_absolute_uri(reverse("billing:dodo_webhook")), body)
+    return redirect("billing:order_return", order.public_id)
 
 
 @csrf_exempt  # a provider's server posts here; the Standard Webhooks signature is the check

@@ -1,3 +1,4 @@
+import uuid
 from unittest import mock
 
 import pytest
@@ -27,7 +28,7 @@ def webhooks_through(client):
     def send(url, body):
         from billing.webhooks import signed_headers
 
-        headers = signed_headers("msg_dev", body)
+        headers = signed_headers(f"msg_dev_{uuid.uuid4().hex}", body)
         return client.post(URL, body, content_type="application/json", headers=headers).status_code
 
     with mock.patch("billing.views.dev.send", side_effect=send):
@@ -190,3 +191,27 @@ def test_the_dev_provider_sends_a_real_signed_webhook_over_http(live_server, buy
     order.refresh_from_db()
     assert order.status == "paid"
     assert user_owns(user=buyer, product=product)
+
+
+def test_a_dev_refund_on_the_order_page_revokes_through_the_webhook(
+    client, buyer, product, webhooks_through
+):
+    order = pending_order(buyer, product)
+    client.force_login(buyer)
+    client.post(f"/billing/dev/checkout/{order.public_id}/", {"pay": "1"})
+    assert b"Refund (dev provider)" in client.get(f"/billing/orders/{order.public_id}/").content
+
+    client.post(f"/billing/dev/refund/{order.public_id}/")
+
+    order.refresh_from_db()
+    assert order.status == "refunded"
+    assert not user_owns(user=buyer, product=product)
+    assert PurchasedProduct.objects.get().revoke_reason == "refund"
+
+
+def test_nobody_refunds_someone_elses_order(client, buyer, stranger, product):
+    order = pending_order(buyer, product)
+    client.force_login(stranger)
+
+    assert client.post(f"/billing/dev/refund/{order.public_id}/").status_code == 404
+    assert client.get(f"/billing/dev/refund/{order.public_id}/").status_code == 405
