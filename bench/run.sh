@@ -15,7 +15,7 @@ if ! command -v wrk >/dev/null; then
     (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
 fi
 
-export DEBUG=0 BENCH_BASELINE=1 SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
+export DEBUG=0 PAYMENT_PROVIDER=dev BENCH_BASELINE=1 SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
 export SECURE_HSTS_SECONDS=0 ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING
 export SECRET_KEY="bench-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))')"
 export DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tessera_bench}"

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export DEBUG=0 SECRET_KEY="scaling-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+export DEBUG=0 PAYMENT_PROVIDER=dev SECRET_KEY="scaling-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))')"
 export ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=0 LOG_LEVEL=ERROR VAR_DIR="$PWD/var/bench"
 unset REDIS_URL
 SERVER="${BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}"

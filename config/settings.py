@@ -247,8 +247,13 @@ STORAGES = {
     },
 }
 
-# Payments: the dev provider serves its own hosted checkout; Dodo Payments in production.
-PAYMENT_PROVIDER = env_choice("PAYMENT_PROVIDER", ("dev", "dodo"), "dev")
+# Payments: the dev provider serves its own hosted checkout; Dodo Payments in production. The dev
+# provider hands products out for a button press, so with DEBUG off it must be asked for by name.
+PAYMENT_PROVIDER = env_choice("PAYMENT_PROVIDER", ("dev", "dodo", ""), "dev" if DEBUG else "")
+if not PAYMENT_PROVIDER:
+    raise ImproperlyConfigured(
+        "With DEBUG off, set PAYMENT_PROVIDER: dodo in production, dev only for a trial run."
+    )
 DODO_PAYMENTS_API_KEY = env_str("DODO_PAYMENTS_API_KEY")
 DODO_PAYMENTS_WEBHOOK_KEY = env_str("DODO_PAYMENTS_WEBHOOK_KEY")
 DODO_PAYMENTS_ENVIRONMENT = env_choice(

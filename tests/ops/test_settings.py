@@ -19,6 +19,7 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://tessera:pw@127.0.0.1:5432/tessera",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_HOST": "smtp.example.com",
+    "PAYMENT_PROVIDER": "dev",
 }
 
 
@@ -90,6 +91,13 @@ def test_a_malformed_database_url_refuses_to_start():
 
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+def test_production_names_its_payment_provider():
+    result = _manage("check", DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="shop.example.com")
+
+    assert result.returncode != 0
+    assert "set PAYMENT_PROVIDER" in result.stderr
 
 
 def test_dodo_without_keys_refuses_to_start():
