@@ -7,7 +7,7 @@ class BillingConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.panels import PanelPage, register_panel_page
-        from billing import views
+        from billing import signals, views  # noqa: F401 - signals connect on import
         from shop import extensions
 
         register_panel_page(PanelPage("orders/", views.orders, "orders", "Orders"))

@@ -129,3 +129,40 @@ class OrderNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.order}"
+
+
+class ProviderCustomer(models.Model):
+    """A user's customer record at a payment provider (Dodo keeps one per buyer)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_customers"
+    )
+    provider = models.CharField(max_length=10)
+    external_id = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "provider"], name="billing_one_customer_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} customer {self.external_id}"
+
+
+class ProviderProduct(models.Model):
+    """A product's twin at a payment provider, with what was last sent to it."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="provider_products")
+    provider = models.CharField(max_length=10)
+    external_id = models.CharField(max_length=100)
+    synced_title = models.CharField(max_length=120)
+    synced_price = models.PositiveIntegerField()
+    synced_currency = models.CharField(max_length=3)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "provider"], name="billing_one_twin_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} product {self.external_id}"

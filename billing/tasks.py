@@ -1,8 +1,21 @@
 from huey.contrib.djhuey import db_task
 
+from accounts.models import User
 from billing.notices import send_notice
+from billing.providers import dodo
+from shop.models import Product
 
 
 @db_task(retries=3, retry_delay=60)
 def send_order_notice(*, order_id: int, kind: str) -> None:
     send_notice(order_id=order_id, kind=kind)
+
+
+@db_task(retries=5, retry_delay=60)
+def sync_dodo_customer(*, user_id: int) -> None:
+    dodo.ensure_customer(User.objects.get(pk=user_id))
+
+
+@db_task(retries=5, retry_delay=60)
+def sync_dodo_product(*, product_id: int) -> None:
+    dodo.sync_product(Product.objects.get(pk=product_id))

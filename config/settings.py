@@ -260,6 +260,9 @@ DODO_PAYMENTS_ENVIRONMENT = env_choice(
     "DODO_PAYMENTS_ENVIRONMENT", ("test_mode", "live_mode"), "test_mode"
 )
 DODO_PAYMENTS_BASE_URL = env_str("DODO_PAYMENTS_BASE_URL")
+# A buyer waits on these: a slow or failing API ends in a clear message, not a hung page.
+DODO_PAYMENTS_TIMEOUT = env_int("DODO_PAYMENTS_TIMEOUT", 10)
+DODO_PAYMENTS_MAX_RETRIES = env_int("DODO_PAYMENTS_MAX_RETRIES", 1)
 if PAYMENT_PROVIDER == "dodo" and not (DODO_PAYMENTS_API_KEY and DODO_PAYMENTS_WEBHOOK_KEY):
     raise ImproperlyConfigured(
         "PAYMENT_PROVIDER=dodo needs DODO_PAYMENTS_API_KEY and DODO_PAYMENTS_WEBHOOK_KEY."

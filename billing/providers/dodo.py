@@ -1,0 +1,106 @@
+"""Dodo Payments through its official SDK: a customer per buyer and a product per Tessera
+product (kept in step by tasks, and made on the spot if a checkout comes first), hosted
+checkout sessions carrying our order id in their metadata, and refunds."""
+
+import dodopayments
+from django.conf import settings
+from django.db import IntegrityError
+
+from accounts.models import User
+from billing.models import Order, ProviderCustomer, ProviderProduct
+from billing.providers.base import ProviderError
+from shop.models import Product
+
+NAME = "dodo"
+
+
+def client() -> dodopayments.DodoPayments:
+    where = (
+        {"base_url": settings.DODO_PAYMENTS_BASE_URL}
+        if settings.DODO_PAYMENTS_BASE_URL
+        else {"environment": settings.DODO_PAYMENTS_ENVIRONMENT}
+    )
+    return dodopayments.DodoPayments(
+        bearer_token=settings.DODO_PAYMENTS_API_KEY,
+        timeout=settings.DODO_PAYMENTS_TIMEOUT,
+        max_retries=settings.DODO_PAYMENTS_MAX_RETRIES,
+        **where,
+    )
+
+
+def _call(action, *args, **kwargs):
+    try:
+        return action(*args, **kwargs)
+    except dodopayments.APIError as error:
+        raise ProviderError(f"Dodo: {type(error).__name__}: {error}") from error
+
+
+def ensure_customer(user: User) -> str:
+    """The user's Dodo customer id, made if missing."""
+    known = ProviderCustomer.objects.filter(user=user, provider=NAME).first()
+    if known:
+        return known.external_id
+    made = _call(client().customers.create, email=user.email, name=user.get_full_name())
+    try:
+        ProviderCustomer.objects.create(user=user, provider=NAME, external_id=made.customer_id)
+    except IntegrityError:  # a task made it meanwhile: keep theirs
+        return ProviderCustomer.objects.get(user=user, provider=NAME).external_id
+    return made.customer_id
+
+
+def sync_product(product: Product) -> str:
+    """The product's Dodo id, its name and price brought up to date (made if missing)."""
+    price = {
+        "type": "one_time_price",
+        "price": product.price,
+        "currency": product.currency,
+        "discount": 0,
+        "purchasing_power_parity": False,
+    }
+    twin = ProviderProduct.objects.filter(product=product, provider=NAME).first()
+    if twin is None:
+        made = _call(
+            client().products.create,
+            name=product.title,
+            price=price,
+            tax_category="digital_products",
+            metadata={"tessera_product": str(product.pk)},
+        )
+        twin, _ = ProviderProduct.objects.get_or_create(
+            product=product,
+            provider=NAME,
+            defaults={
+                "external_id": made.product_id,
+                "synced_title": product.title,
+                "synced_price": product.price,
+                "synced_currency": product.currency,
+            },
+        )
+        return twin.external_id
+    current = (product.title, product.price, product.currency)
+    if current != (twin.synced_title, twin.synced_price, twin.synced_currency):
+        _call(client().products.update, twin.external_id, name=product.title, price=price)
+        ProviderProduct.objects.filter(pk=twin.pk).update(
+            synced_title=product.title, synced_price=product.price, synced_currency=product.currency
+        )
+    return twin.external_id
+
+
+class DodoProvider:
+    name = NAME
+
+    def start_checkout(self, order: Order, *, return_url: str) -> str:
+        session = _call(
+            client().checkout_sessions.create,
+            product_cart=[{"product_id": sync_product(order.product), "quantity": 1}],
+            customer={"customer_id": ensure_customer(order.buyer)},
+            return_url=return_url,
+            metadata={"order_id": str(order.public_id)},
+        )
+        Order.objects.filter(pk=order.pk).update(checkout_session_id=session.session_id)
+        if not session.checkout_url:
+            raise ProviderError("Dodo returned no checkout URL")
+        return session.checkout_url
+
+    def refund(self, order: Order) -> None:
+        _call(client().refunds.create, payment_id=order.payment_id, reason="Refund from Tessera")

@@ -1,0 +1,61 @@
+"""A local stand-in for the Dodo Payments API, over HTTP, for the official SDK to talk to."""
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+RESPONSES = {
+    ("POST", "/customers"): {"customer_id": "cus_1", "email": "", "name": "", "business_id": "b"},
+    ("POST", "/products"): {"product_id": "pdt_1"},
+    ("PATCH", "/products/pdt_1"): {},
+    ("POST", "/checkouts"): {"session_id": "cks_1", "checkout_url": "https://pay.example/cks_1"},
+    ("POST", "/refunds"): {"refund_id": "ref_1", "payment_id": "pay_1", "status": "pending"},
+}
+
+
+class DodoStub:
+    def __init__(self):
+        self.requests: list[tuple[str, str, dict]] = []
+        self.mode = "up"  # "down" answers 503, "slow" answers after 2 s
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                stub.requests.append((self.command, self.path, body))
+                if stub.mode == "slow":
+                    time.sleep(2)
+                status = 503 if stub.mode == "down" else 200
+                payload = RESPONSES.get((self.command, self.path), {}) if status == 200 else {}
+                data = json.dumps(payload).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting ("slow"): what the test wants
+
+            do_POST = do_PATCH = do_GET = _answer
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def calls(self) -> list[tuple[str, str]]:
+        return [(method, path) for method, path, _ in self.requests]
+
+    def start(self):
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
