@@ -50,6 +50,16 @@ def order_start(*, buyer: User, product: Product, provider: str) -> Order:
     )
 
 
+@transaction.atomic
+def order_record_checkout(*, order: Order, session_id: str) -> Order:
+    """The provider's checkout session for a pending order (for staff and reconciliation)."""
+    Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
+        checkout_session_id=session_id[:100], updated_at=timezone.now()
+    )
+    order.checkout_session_id = session_id[:100]
+    return order
+
+
 def _payment_id(event: dict) -> str:
     value = event["data"].get("payment_id")
     return value[:100] if isinstance(value, str) else ""
@@ -96,11 +106,8 @@ def webhook_process(*, event_id: int) -> WebhookEvent:
 
 
 def _order_from_metadata(data: dict) -> Order | None:
-    order_id = (
-        (data.get("metadata") or {}).get("order_id")
-        if isinstance(data.get("metadata"), dict)
-        else None
-    )
+    metadata = data.get("metadata")
+    order_id = metadata.get("order_id") if isinstance(metadata, dict) else None
     try:
         public_id = uuid.UUID(str(order_id))
     except ValueError:

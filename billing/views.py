@@ -16,7 +16,7 @@ from accounts.panels import Panel, panel_page
 from accounts.roles import customer_required
 from billing.models import Order
 from billing.providers import ProviderError, dev, get_provider
-from billing.services import order_start, webhook_process, webhook_store
+from billing.services import order_record_checkout, order_start, webhook_process, webhook_store
 from billing.webhooks import InvalidWebhook, verify
 from ops.htmx import wants_fragment
 from shop.models import Product
@@ -67,12 +67,15 @@ def checkout(request: HttpRequest, public_id) -> HttpResponse:
             reverse("billing:order_return", args=[order.public_id])
         )
         try:
-            return redirect(get_provider().start_checkout(order, return_url=return_url))
+            checkout = get_provider().start_checkout(order, return_url=return_url)
         except ProviderError:
             logger.warning("checkout failed for %s", order.public_id, exc_info=True)
             messages.error(
                 request, "The payment service did not answer. Nothing was charged; try again."
             )
+        else:
+            order_record_checkout(order=order, session_id=checkout.session_id)
+            return redirect(checkout.url)
     return render(request, "billing/checkout.html", {"order": order})
 
 

@@ -1,6 +1,15 @@
+from dataclasses import dataclass
 from typing import Protocol
 
 from billing.models import Order
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """A hosted checkout the provider opened: where to send the buyer, and its session id."""
+
+    url: str
+    session_id: str
 
 
 class ProviderError(Exception):
@@ -10,8 +19,8 @@ class ProviderError(Exception):
 class PaymentProvider(Protocol):
     name: str
 
-    def start_checkout(self, order: Order, *, return_url: str) -> str:
-        """Open a hosted checkout for `order`; the URL to send the buyer to."""
+    def start_checkout(self, order: Order, *, return_url: str) -> Checkout:
+        """Open a hosted checkout for `order` (the caller records it through a service)."""
 
     def refund(self, order: Order) -> None:
         """Ask for a refund of a paid order; the result arrives as a webhook."""

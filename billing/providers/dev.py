@@ -8,16 +8,18 @@ import uuid
 from django.urls import reverse
 
 from billing.models import Order
+from billing.providers.base import Checkout
 from billing.webhooks import event_body, signed_headers
 
 
 class DevProvider:
     name = "dev"
 
-    def start_checkout(self, order: Order, *, return_url: str) -> str:
-        order.checkout_session_id = order.checkout_session_id or f"dev_cks_{order.public_id.hex}"
-        order.save(update_fields=["checkout_session_id", "updated_at"])
-        return reverse("billing:dev_checkout", args=[order.public_id])
+    def start_checkout(self, order: Order, *, return_url: str) -> Checkout:
+        return Checkout(
+            url=reverse("billing:dev_checkout", args=[order.public_id]),
+            session_id=f"dev_cks_{order.public_id.hex}",
+        )
 
     def refund(self, order: Order) -> None:
         """Nothing to ask: the dev "Refund" button sends the refund webhook itself."""

@@ -8,7 +8,7 @@ from django.db import IntegrityError
 
 from accounts.models import User
 from billing.models import Order, ProviderCustomer, ProviderProduct
-from billing.providers.base import ProviderError
+from billing.providers.base import Checkout, ProviderError
 from shop.models import Product
 
 NAME = "dodo"
@@ -89,7 +89,7 @@ def sync_product(product: Product) -> str:
 class DodoProvider:
     name = NAME
 
-    def start_checkout(self, order: Order, *, return_url: str) -> str:
+    def start_checkout(self, order: Order, *, return_url: str) -> Checkout:
         session = _call(
             client().checkout_sessions.create,
             product_cart=[{"product_id": sync_product(order.product), "quantity": 1}],
@@ -97,10 +97,9 @@ class DodoProvider:
             return_url=return_url,
             metadata={"order_id": str(order.public_id)},
         )
-        Order.objects.filter(pk=order.pk).update(checkout_session_id=session.session_id)
         if not session.checkout_url:
             raise ProviderError("Dodo returned no checkout URL")
-        return session.checkout_url
+        return Checkout(url=session.checkout_url, session_id=session.session_id)
 
     def refund(self, order: Order) -> None:
         _call(client().refunds.create, payment_id=order.payment_id, reason="Refund from Tessera")

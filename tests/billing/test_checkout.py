@@ -119,6 +119,7 @@ def test_the_whole_dev_purchase_grants_access_through_the_webhook(
     to_provider = client.post(checkout)
     order = Order.objects.get()
     assert to_provider["Location"] == f"/billing/dev/checkout/{order.public_id}/"
+    assert order.checkout_session_id == f"dev_cks_{order.public_id.hex}"
     assert b"Pay" in client.get(to_provider["Location"]).content
 
     back = client.post(to_provider["Location"], {"pay": "1"})

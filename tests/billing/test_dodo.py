@@ -2,6 +2,7 @@ import pytest
 
 from access.models import PurchasedProduct
 from billing.models import Order, ProviderCustomer, ProviderProduct
+from billing.providers.base import Checkout
 from billing.providers.dodo import DodoProvider
 from shop.services import product_update
 from tests.billing.dodo_stub import DodoStub
@@ -60,9 +61,10 @@ def test_a_second_checkout_reuses_the_customer_and_the_product(buyer, seller, do
     DodoProvider().start_checkout(pending_order(buyer, product), return_url="https://x/")
     dodo.requests.clear()
 
-    DodoProvider().start_checkout(pending_order(buyer, product), return_url="https://x/")
+    checkout = DodoProvider().start_checkout(pending_order(buyer, product), return_url="https://x/")
 
     assert dodo.calls() == [("POST", "/checkouts")]
+    assert checkout == Checkout(url="https://pay.example/cks_1", session_id="cks_1")
 
 
 def test_a_new_user_and_a_price_change_are_synced_by_tasks(
