@@ -161,7 +161,7 @@ def _apply(data: dict, stored: WebhookEvent):
         return WebhookEvent.Outcome.IGNORED, f"order is {order.status}", order
     owned_before = order.status in OWNING
     if stored.type == "payment.succeeded":
-        problem = _payment_problem(order, data)
+        problem = _payment_problem(order, data, stored.payment_id)
         if problem:
             order.needs_review = problem
             order.save(update_fields=["needs_review", "updated_at"])
@@ -186,10 +186,14 @@ def _notify(order: Order, *, event_type: str, owned_before: bool) -> None:
         notify_on_commit(order, OrderNotice.Kind.REFUND)
 
 
-def _payment_problem(order: Order, data: dict) -> str:
+def _payment_problem(order: Order, data: dict, payment_id: str) -> str:
     amount, currency = data.get("total_amount"), data.get("currency")
     if amount != order.amount or currency != order.currency:
         return f"paid {amount} {currency}, expected {order.amount} {order.currency}"
+    # One payment pays one order (a database constraint): a second order naming it is a
+    # provider or metadata error for staff, not a crash the provider would retry forever.
+    if Order.objects.filter(payment_id=payment_id).exclude(pk=order.pk).exists():
+        return f"payment {payment_id} already pays another order"
     return ""
 
 

@@ -221,3 +221,17 @@ def test_a_database_error_mid_processing_answers_500_and_the_retry_succeeds(orde
 
 def test_the_endpoint_refuses_get(client):
     assert client.get(URL).status_code == 405
+
+
+def test_a_payment_already_paying_another_order_is_flagged_not_a_500(client, buyer, seller):
+    first = pending_order(buyer, paid_product(seller, title="First"))
+    second = pending_order(buyer, paid_product(seller, title="Second"))
+    deliver(client, "payment.succeeded", payment_data(first))
+
+    response = deliver(client, "payment.succeeded", payment_data(second))
+
+    assert response.status_code == 204
+    second.refresh_from_db()
+    assert second.status == "pending"
+    assert "already pays another order" in second.needs_review
+    assert PurchasedProduct.objects.get().product == first.product
