@@ -170,11 +170,11 @@ def test_a_new_product_is_counted_at_once(client, shelf, buyer):
     client.force_login(buyer)
     client.get("/products/?category=templates")
 
-    publish(seller := make_seller("new@example.com"), "Fresh Kit", categories=[shelf["templates"]])
+    publish(make_seller("new@example.com"), "Fresh Kit", categories=[shelf["templates"]])
 
     response = client.get("/products/?category=templates&sort=price")
+
     assert response.context["page"].paginator.count == 3
-    assert seller.products.count() == 1
 
 
 @pytest.mark.postgres
