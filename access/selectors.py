@@ -1,5 +1,7 @@
 """The one answer to "does this user own this product?"; everything that needs it asks here."""
 
+from django.db.models import Count
+
 from access.models import PurchasedProduct
 from shop.models import Product, ProductFile
 
@@ -23,3 +25,15 @@ def owned_file(*, user, file_id: int) -> ProductFile | None:
         .select_related("version")
         .first()
     )
+
+
+def active_owner_counts(*, seller_id: int) -> dict[int, int]:
+    """{product id: active owners} for the seller's products that have any; one query."""
+    rows = (
+        PurchasedProduct.objects.active()
+        .filter(product__seller_id=seller_id)
+        .values_list("product_id")
+        .annotate(owners=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)

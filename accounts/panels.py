@@ -13,12 +13,14 @@ from accounts.roles import CUSTOMER, GATES, SELLER, STAFF, Role
 
 @dataclass(frozen=True)
 class PanelPage:
-    """A page every panel carries, added by a higher app (billing's order history)."""
+    """A page added to panels by a higher app: billing's order history to both, its sales
+    figures to the studio only."""
 
     route: str
     view: Callable[..., HttpResponse]
     name: str
     label: str
+    panels: tuple[str, ...] = ("library", "studio")
 
 
 # The explicit registration point for pages higher apps add to every panel (DESIGN: a lower
@@ -45,7 +47,12 @@ class Panel:
     @property
     def extra_pages(self) -> list[tuple[str, str]]:
         """(label, URL) of the registered pages, for the panel's navigation."""
-        return [(page.label, reverse(f"{self.key}:{page.name}")) for page in PANEL_PAGES]
+        return [(page.label, reverse(f"{self.key}:{page.name}")) for page in self.pages]
+
+    @property
+    def pages(self) -> list[PanelPage]:
+        """The registered pages this panel carries."""
+        return [page for page in PANEL_PAGES if self.key in page.panels]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from accounts import views
-from accounts.panels import PANEL_PAGES, Panel
+from accounts.panels import Panel
 
 app_name = "accounts"
 
@@ -17,5 +17,5 @@ def panel_urls(panel: Panel) -> list:
     return [
         path("account/", views.profile, bound, name="profile"),
         path("account/password/", views.password_change, bound, name="password_change"),
-        *(path(page.route, page.view, bound, name=page.name) for page in PANEL_PAGES),
+        *(path(page.route, page.view, bound, name=page.name) for page in panel.pages),
     ]

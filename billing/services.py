@@ -18,6 +18,7 @@ from access.services import access_grant, access_revoke
 from accounts.models import User
 from billing.models import Order, OrderNotice, WebhookEvent
 from billing.notices import notify_on_commit
+from billing.sales import sales_changed
 from shop.models import Product
 
 VIA = "webhook"
@@ -174,6 +175,7 @@ def _apply(data: dict, stored: WebhookEvent):
     if stored.type == "payment.succeeded":
         _replay_early_events(order)
     order.save()
+    sales_changed(seller_id=order.product.seller_id)
     _settle_access(order, owned_before=owned_before)
     _notify(order, event_type=stored.type, owned_before=owned_before)
     return WebhookEvent.Outcome.APPLIED, f"order {order.status}", order

@@ -1,12 +1,16 @@
-"""Signals that enqueue provider sync (DESIGN 6): a Dodo customer for each new user, and a Dodo
-product kept in step with each published paid product. They decide nothing."""
+"""Signals that enqueue provider sync or mirror into the cache (DESIGN 6): a Dodo customer for
+each new user, a Dodo product kept in step with each published paid product, and a seller's
+cached sales page forgotten when one of their products gains or loses an owner. They decide
+nothing."""
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from access.models import PurchasedProduct
 from accounts.models import User
+from billing.sales import sales_changed
 from shop.models import Product
 
 
@@ -29,3 +33,9 @@ def sync_sold_product(sender, instance: Product, **kwargs) -> None:
         from billing.tasks import sync_dodo_product
 
         transaction.on_commit(lambda: sync_dodo_product(product_id=instance.pk))
+
+
+@receiver(post_save, sender=PurchasedProduct)
+def forget_sales_pages(sender, instance: PurchasedProduct, **kwargs) -> None:
+    # Active owners are on the sales page; free products and staff grants change them too.
+    sales_changed(seller_id=instance.product.seller_id)

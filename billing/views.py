@@ -7,18 +7,23 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from access import views as access_views
 from access.selectors import user_owns
 from accounts.panels import Panel, panel_page
 from accounts.roles import customer_required
+from billing.forms import SalesRangeForm
 from billing.models import Order
 from billing.providers import ProviderError, dev, get_provider
+from billing.sales import SALES_TTL, presets, sales_report, sales_scopes
 from billing.services import order_record_checkout, order_start, webhook_process, webhook_store
 from billing.webhooks import InvalidWebhook, verify
 from ops.htmx import wants_fragment
+from ops.pagecache import cache_page_in
 from shop.models import Product
 
 logger = logging.getLogger(__name__)
@@ -139,6 +144,29 @@ def dodo_webhook(request: HttpRequest) -> HttpResponse:
     # retries, and the stored event is applied then.
     webhook_process(event_id=stored.pk)
     return HttpResponse(status=204)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+@panel_page
+@cache_page_in(sales_scopes, SALES_TTL, signed_in=True)
+def sales(request: HttpRequest, *, panel: Panel) -> HttpResponse:
+    """The seller's sales, refunds and owners over a range of days, with a chart."""
+    form = SalesRangeForm(request.GET)
+    report = None
+    if form.is_valid():
+        start, end = form.range()
+        report = sales_report(seller_id=request.user.pk, start=start, end=end)
+    context = {
+        "panel": panel,
+        "form": form,
+        "report": report,
+        "presets": presets(timezone.localdate()),
+    }
+    template = "billing/sales.html"
+    if wants_fragment(request):
+        template += "#report"
+    return render(request, template, context)
 
 
 @require_safe

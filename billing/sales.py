@@ -1,0 +1,250 @@
+"""A seller's sales figures (/studio/sales/): sales, revenue and refunds per day over a range,
+per product, and active owners (read from access), with a bar chart drawn as SVG on the
+server. Four queries whatever the range or the number of orders; the page is cached per
+seller and forgotten on every sale or refund of theirs (`sales_changed`)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+from django.http import HttpRequest
+from django.utils import timezone
+
+from access.selectors import active_owner_counts
+from accounts.pages import account_scope
+from billing.models import Order
+from ops.pagecache import bump_generation
+from shop.catalog import PAGES
+
+SALES_TTL = 300
+PRESETS = (7, 30, 90, 365)
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+TOP_PRODUCTS = 50
+
+
+def _scope(seller_id: int) -> str:
+    return f"sales-{seller_id}"
+
+
+def sales_scopes(request: HttpRequest) -> list[str]:
+    # The catalog's too: product titles appear in the per-product table.
+    return [_scope(request.user.pk), account_scope(request.user.pk), PAGES]
+
+
+def sales_changed(*, seller_id: int) -> None:
+    bump_generation(_scope(seller_id))
+
+
+@dataclass
+class Day:
+    day: date
+    sales: int = 0
+    revenue: int = 0
+    refunds: int = 0
+    refunded: int = 0
+
+
+@dataclass
+class ProductRow:
+    product_id: int
+    title: str
+    currency: str
+    sales: int
+    revenue: int
+    refunds: int
+    refunded: int
+    owners: int = 0
+
+    @property
+    def net(self) -> int:
+        return self.revenue - self.refunded
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    kind: str  # "sale" or "refund"
+    day: Day
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    left: int
+    right: int
+    baseline: float
+    bars: list[Bar]
+    y_labels: list[tuple[float, int, bool]]  # (y, minor units, below the baseline)
+    x_labels: list[tuple[float, date]]
+
+
+@dataclass
+class CurrencyReport:
+    currency: str
+    days: list[Day]
+
+    @property
+    def sales(self) -> int:
+        return sum(day.sales for day in self.days)
+
+    @property
+    def revenue(self) -> int:
+        return sum(day.revenue for day in self.days)
+
+    @property
+    def refunds(self) -> int:
+        return sum(day.refunds for day in self.days)
+
+    @property
+    def refunded(self) -> int:
+        return sum(day.refunded for day in self.days)
+
+    @property
+    def net(self) -> int:
+        return self.revenue - self.refunded
+
+    @property
+    def chart(self) -> Chart:
+        return bar_chart(self.days)
+
+
+@dataclass
+class SalesReport:
+    start: date
+    end: date
+    currencies: list[CurrencyReport]
+    products: list[ProductRow]
+    more_products: bool
+    active_owners: int
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.combine(start, time.min, tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
+def presets(today: date) -> list[tuple[int, date, date]]:
+    """(days, start, end) of the ranges offered as links."""
+    return [(days, today - timedelta(days=days - 1), today) for days in PRESETS]
+
+
+def sales_report(*, seller_id: int, start: date, end: date) -> SalesReport:
+    since, until = _bounds(start, end)
+    orders = Order.objects.filter(product__seller_id=seller_id)
+    sold = Q(paid_at__gte=since, paid_at__lt=until)
+    refunded = Q(status=Order.Status.REFUNDED, refunded_at__gte=since, refunded_at__lt=until)
+
+    # Every order ever paid counts as a sale on the day it was paid, refunded later or not; a
+    # refund counts on the day it was made.
+    by_currency: dict[str, dict[date, Day]] = {}
+
+    def day(currency: str, when: date) -> Day:
+        days = by_currency.setdefault(currency, {})
+        return days.setdefault(when, Day(when))
+
+    for row in (
+        orders.filter(sold)
+        .annotate(day=TruncDate("paid_at"))
+        .values("day", "currency")
+        .annotate(count=Count("pk"), total=Sum("amount"))
+        .order_by()
+    ):
+        entry = day(row["currency"], row["day"])
+        entry.sales, entry.revenue = row["count"], row["total"]
+    for row in (
+        orders.filter(refunded)
+        .annotate(day=TruncDate("refunded_at"))
+        .values("day", "currency")
+        .annotate(count=Count("pk"), total=Sum("amount"))
+        .order_by()
+    ):
+        entry = day(row["currency"], row["day"])
+        entry.refunds, entry.refunded = row["count"], row["total"]
+
+    span = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    currencies = [
+        CurrencyReport(currency, [found.get(when) or Day(when) for when in span])
+        for currency, found in sorted(by_currency.items())
+    ]
+
+    rows = list(
+        orders.filter(sold | refunded)
+        .values("product_id", "product__title", "currency")
+        .annotate(
+            sales=Count("pk", filter=sold),
+            revenue=Sum("amount", filter=sold, default=0),
+            refunds=Count("pk", filter=refunded),
+            refunded=Sum("amount", filter=refunded, default=0),
+        )
+        .order_by("-revenue", "product__title", "currency")[: TOP_PRODUCTS + 1]
+    )
+    owners = active_owner_counts(seller_id=seller_id)
+    products = [
+        ProductRow(
+            product_id=row["product_id"],
+            title=row["product__title"],
+            currency=row["currency"],
+            sales=row["sales"],
+            revenue=row["revenue"],
+            refunds=row["refunds"],
+            refunded=row["refunded"],
+            owners=owners.get(row["product_id"], 0),
+        )
+        for row in rows[:TOP_PRODUCTS]
+    ]
+    return SalesReport(
+        start=start,
+        end=end,
+        currencies=currencies,
+        products=products,
+        more_products=len(rows) > TOP_PRODUCTS,
+        active_owners=sum(owners.values()),
+    )
+
+
+# The chart's geometry, in SVG user units (the SVG scales to its container).
+WIDTH, HEIGHT = 720, 240
+LEFT, RIGHT, TOP, BOTTOM = 72, 8, 10, 26
+X_LABELS = 6
+
+
+def bar_chart(days: list[Day]) -> Chart:
+    """Revenue per day as bars above the baseline, refunds below it."""
+    plot_width = WIDTH - LEFT - RIGHT
+    plot_height = HEIGHT - TOP - BOTTOM
+    highest = max((day.revenue for day in days), default=0)
+    deepest = max((day.refunded for day in days), default=0)
+    scale = plot_height / (highest + deepest) if highest + deepest else 0
+    baseline = TOP + (highest * scale if deepest else plot_height)
+    slot = plot_width / max(len(days), 1)
+    bars = []
+    for n, day in enumerate(days):
+        x = LEFT + n * slot + slot * 0.15
+        width = max(slot * 0.7, 0.5)
+        if day.revenue:
+            height = day.revenue * scale
+            bars.append(Bar(x, baseline - height, width, height, "sale", day))
+        if day.refunded:
+            height = day.refunded * scale
+            bars.append(Bar(x, baseline, width, height, "refund", day))
+    y_labels = [(baseline, 0, False)]
+    if highest:
+        y_labels.append((TOP, highest, False))
+    if deepest:
+        y_labels.append((baseline + deepest * scale, deepest, True))
+    step = max(1, round(len(days) / X_LABELS))
+    x_labels = [(LEFT + n * slot + slot / 2, days[n].day) for n in range(0, len(days), step)]
+    return Chart(WIDTH, HEIGHT, LEFT, WIDTH - RIGHT, baseline, bars, y_labels, x_labels)
