@@ -2,20 +2,17 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template.response import TemplateResponse
 
 from access.models import AccessEvent, Download, PurchasedProduct
 from access.services import access_grant, access_revoke
 from accounts.admin import UserAdmin
+from ops.admin_actions import BOTH_PAGES, answered, ask_before_action
 from shop.admin import ProductAdmin
 
 VIA = "staff"
-BOTH_PAGES = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
-CHANGE_FORM_ACTION = f"{admin.ActionLocation.CHANGE_FORM.value}-action"
 
 
 def _grant_reason() -> forms.CharField:
@@ -186,29 +183,26 @@ class PurchasedProductAdmin(admin.ModelAdmin):
         obj.pk = purchase.pk
         obj.refresh_from_db()
 
-    def _ask_reason(
-        self, request: HttpRequest, queryset, form: forms.Form, *, action: str, title: str
-    ):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "opts": self.opts,
-            "form": form,
-            "grants": queryset.select_related("user", "product"),
-            "action": action,
-            # The page posts back to where the action was chosen: the list or one grant's page.
-            "action_field": CHANGE_FORM_ACTION if CHANGE_FORM_ACTION in request.POST else "action",
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media + form.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/access/purchasedproduct/ask_reason.html", context)
+    def _ask_reason(self, request: HttpRequest, queryset, form: forms.Form, *, action: str):
+        title = "Grant access" if action == "grant" else "Revoke access"
+        count = queryset.count()
+        return ask_before_action(
+            self,
+            request,
+            queryset.select_related("user", "product"),
+            form,
+            action=action,
+            title=title,
+            intro=f"{title} for {count} grant{'s' * (count != 1)}. Rows are kept; the access "
+            "log records the reason and your name.",
+            describe=lambda grant: f"{grant.user} · {grant.product} ({grant.get_status_display()})",
+        )
 
     @admin.action(description="Grant access", permissions=["grant"], location=BOTH_PAGES)
     def grant(self, request: HttpRequest, queryset: QuerySet[PurchasedProduct]):
-        form = GrantReasonForm(request.POST if "apply" in request.POST else None)
+        form = answered(request, GrantReasonForm)
         if not form.is_valid():
-            return self._ask_reason(request, queryset, form, action="grant", title="Grant access")
+            return self._ask_reason(request, queryset, form, action="grant")
         restored = unchanged = 0
         for purchase in queryset.select_related("user", "product"):
             was_active = purchase.is_active
@@ -231,9 +225,9 @@ class PurchasedProductAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke access", permissions=["revoke"], location=BOTH_PAGES)
     def revoke(self, request: HttpRequest, queryset: QuerySet[PurchasedProduct]):
-        form = RevokeReasonForm(request.POST if "apply" in request.POST else None)
+        form = answered(request, RevokeReasonForm)
         if not form.is_valid():
-            return self._ask_reason(request, queryset, form, action="revoke", title="Revoke access")
+            return self._ask_reason(request, queryset, form, action="revoke")
         revoked = unchanged = 0
         for purchase in queryset.select_related("user", "product"):
             was_active = purchase.is_active

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 GRANTS = "/admin/access/purchasedproduct/"
 EVENTS = "/admin/access/accessevent/"
-REASON_PAGE = "admin/access/purchasedproduct/ask_reason.html"
+REASON_PAGE = "admin/ask_before_action.html"
 
 
 def bought(user, product):
