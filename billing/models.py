@@ -34,6 +34,15 @@ class Order(models.Model):
     checkout_session_id = models.CharField(max_length=100, blank=True)
     payment_id = models.CharField(max_length=100, blank=True)
     refund_id = models.CharField(max_length=100, blank=True)
+    refund_requested_at = models.DateTimeField(null=True, blank=True)
+    refund_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    refund_reason = models.CharField(max_length=200, blank=True)
     needs_review = models.CharField(
         max_length=200, blank=True, help_text="Why staff should look at this order."
     )
@@ -44,6 +53,7 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        permissions = [("refund_order", "Can ask the provider to refund an order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "payment_id"],
@@ -166,3 +176,19 @@ class ProviderProduct(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} product {self.external_id}"
+
+
+class DevProviderEvent(models.Model):
+    """The dev provider's own books: every payment and refund it reported, as Dodo would list
+    them, so that `reconcile_payments` can apply one whose webhook never arrived."""
+
+    type = models.CharField(max_length=100)
+    payment_id = models.CharField(max_length=100)
+    data = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"dev {self.type} {self.payment_id}"

@@ -18,6 +18,7 @@ from access.services import access_grant, access_revoke
 from accounts.models import User
 from billing.models import Order, OrderNotice, WebhookEvent
 from billing.notices import notify_on_commit
+from billing.providers import ProviderError, get_provider
 from billing.sales import sales_changed
 from shop.models import Product
 
@@ -32,11 +33,13 @@ TRANSITIONS = {
     "refund.succeeded": {S.PAID: S.REFUNDED, S.DISPUTED: S.REFUNDED},
     "dispute.opened": {S.PAID: S.DISPUTED},
     "dispute.lost": {S.PAID: S.CHARGED_BACK, S.DISPUTED: S.CHARGED_BACK},
+    "dispute.accepted": {S.PAID: S.CHARGED_BACK, S.DISPUTED: S.CHARGED_BACK},
     "dispute.won": {S.DISPUTED: S.PAID, S.CHARGED_BACK: S.PAID},
 }
 # The states in which the buyer owns what they paid for.
 OWNING = {S.PAID, S.DISPUTED}
 REVOKE_REASONS = {S.REFUNDED: "refund", S.CHARGED_BACK: "chargeback"}
+REQUEST_FIELDS = ["refund_requested_at", "refund_requested_by", "refund_reason"]
 
 
 @transaction.atomic
@@ -58,6 +61,34 @@ def order_record_checkout(*, order: Order, session_id: str) -> Order:
         checkout_session_id=session_id[:100], updated_at=timezone.now()
     )
     order.checkout_session_id = session_id[:100]
+    return order
+
+
+class RefundRefused(Exception):
+    """Only a paid order can be refunded."""
+
+
+def order_refund_request(*, order_id: int, reason: str, actor: User, webhook_url: str) -> Order:
+    """Ask the order's provider to refund it. The refund itself is recorded, and access
+    revoked, when the provider's `refund.succeeded` webhook comes; `refund.failed` clears the
+    request so that it can be asked again."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status != S.PAID or not order.payment_id:
+            raise RefundRefused(f"the order is {order.get_status_display().lower()}")
+        order.refund_requested_at = timezone.now()
+        order.refund_requested_by = actor
+        order.refund_reason = reason[:200]
+        order.save(update_fields=[*REQUEST_FIELDS, "updated_at"])
+    # Outside the transaction: the provider may answer with its webhook before it returns
+    # (the dev provider does), and that must find the order unlocked.
+    try:
+        get_provider(order.provider).refund(order, reason=reason, webhook_url=webhook_url)
+    except ProviderError:
+        Order.objects.filter(pk=order.pk, refund_requested_at=order.refund_requested_at).update(
+            refund_requested_at=None, refund_requested_by=None, refund_reason=""
+        )
+        raise
     return order
 
 
@@ -219,4 +250,48 @@ def _replay_early_events(order: Order) -> None:
         event.save(update_fields=["outcome", "order", "detail"])
 
 
-HANDLERS = dict.fromkeys(TRANSITIONS, _apply)
+def _refund_failed(data: dict, stored: WebhookEvent):
+    """The provider could not refund: the order stays paid, the request is cleared so that it
+    can be asked again, and staff are told."""
+    order = _order_for(stored.type, data)
+    if order is None:
+        return WebhookEvent.Outcome.UNKNOWN_ORDER, "no order for it", None
+    if order.status != S.PAID:
+        return WebhookEvent.Outcome.IGNORED, f"order is {order.status}", order
+    order.refund_requested_at, order.refund_requested_by, order.refund_reason = None, None, ""
+    order.needs_review = "the provider could not refund it"
+    order.save(update_fields=[*REQUEST_FIELDS, "needs_review", "updated_at"])
+    return WebhookEvent.Outcome.APPLIED, "refund failed; order still paid", order
+
+
+HANDLERS = dict.fromkeys(TRANSITIONS, _apply) | {"refund.failed": _refund_failed}
+
+
+def payments_reconcile(*, since) -> dict[str, int]:
+    """Ask the provider what happened since `since` and apply what the webhooks missed,
+    through the same path a webhook takes: each missed event is stored (under a webhook id of
+    its own, so a second run stores nothing new) and processed. Events that were stored but
+    never processed (the endpoint failed mid-way) are processed too. Counts by outcome."""
+    counts: dict[str, int] = {}
+
+    def count(outcome: str) -> None:
+        counts[outcome] = counts.get(outcome, 0) + 1
+
+    for stored in WebhookEvent.objects.filter(processed_at__isnull=True, received_at__gte=since):
+        count(webhook_process(event_id=stored.pk).outcome)
+    for event_type, data in get_provider().recent(since):
+        payment_id = str(data.get("payment_id") or "")[:100]
+        if WebhookEvent.objects.filter(
+            type=event_type, payment_id=payment_id, processed_at__isnull=False
+        ).exists():
+            count("known")
+            continue
+        key = data.get("refund_id") if event_type.startswith("refund.") else payment_id
+        event = {"type": event_type, "data": data}
+        stored, _ = webhook_store(
+            webhook_id=f"reconcile:{event_type}:{key}"[:200],
+            event=event,
+            body=json.dumps(event | {"source": "reconcile_payments"}),
+        )
+        count(webhook_process(event_id=stored.pk).outcome)
+    return counts

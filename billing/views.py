@@ -20,7 +20,14 @@ from billing.forms import SalesRangeForm
 from billing.models import Order
 from billing.providers import ProviderError, dev, get_provider
 from billing.sales import SALES_TTL, presets, sales_report, sales_scopes
-from billing.services import order_record_checkout, order_start, webhook_process, webhook_store
+from billing.services import (
+    RefundRefused,
+    order_record_checkout,
+    order_refund_request,
+    order_start,
+    webhook_process,
+    webhook_store,
+)
 from billing.webhooks import InvalidWebhook, verify
 from ops.htmx import wants_fragment
 from ops.pagecache import cache_page_in
@@ -101,17 +108,29 @@ def order_return(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, template, context)
 
 
+def _webhook_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri(reverse("billing:dodo_webhook"))
+
+
+def _dev_order(request: HttpRequest, public_id) -> Order:
+    order = _own_order(request, public_id)
+    if get_provider().name != "dev" or order.provider != "dev":
+        raise Http404("The dev provider is off.")
+    return order
+
+
 @require_http_methods(["GET", "POST"])
 @customer_required
 def dev_checkout(request: HttpRequest, public_id) -> HttpResponse:
     """The dev provider's hosted checkout: Pay or Decline send a signed webhook, as Dodo would."""
-    if get_provider().name != "dev":
-        raise Http404("The dev checkout is off.")
-    order = _own_order(request, public_id)
+    order = _dev_order(request, public_id)
     if request.method == "POST" and order.status == Order.Status.PENDING:
         kind = "payment.succeeded" if "pay" in request.POST else "payment.failed"
         _, body = dev.payment_event(order, kind)
-        dev.send(request.build_absolute_uri(reverse("billing:dodo_webhook")), body)
+        try:
+            dev.send(_webhook_url(request), body)
+        except ProviderError as error:
+            messages.error(request, f"The dev provider could not report the payment: {error}.")
         return redirect("billing:order_return", order.public_id)
     return render(request, "billing/dev_checkout.html", {"order": order})
 
@@ -119,13 +138,17 @@ def dev_checkout(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 @customer_required
 def dev_refund(request: HttpRequest, public_id) -> HttpResponse:
-    """Dev only: refund a paid order the way Dodo would report it, with a signed webhook."""
-    if get_provider().name != "dev":
-        raise Http404("The dev refund is off.")
-    order = _own_order(request, public_id)
-    if order.status == Order.Status.PAID:
-        _, body = dev.refund_event(order)
-        dev.send(request.build_absolute_uri(reverse("billing:dodo_webhook")), body)
+    """Dev only: the buyer refunds a paid order, through the same request staff make."""
+    order = _dev_order(request, public_id)
+    try:
+        order_refund_request(
+            order_id=order.pk,
+            reason="Refunded by the buyer (dev provider)",
+            actor=request.user,
+            webhook_url=_webhook_url(request),
+        )
+    except (RefundRefused, ProviderError) as error:
+        messages.error(request, f"No refund: {error}.")
     return redirect("billing:order_return", order.public_id)
 
 

@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from billing.models import Order
@@ -22,5 +23,10 @@ class PaymentProvider(Protocol):
     def start_checkout(self, order: Order, *, return_url: str) -> Checkout:
         """Open a hosted checkout for `order` (the caller records it through a service)."""
 
-    def refund(self, order: Order) -> None:
-        """Ask for a refund of a paid order; the result arrives as a webhook."""
+    def refund(self, order: Order, *, reason: str, webhook_url: str) -> None:
+        """Ask for a refund of a paid order; the result arrives as a webhook. `webhook_url` is
+        where a provider without a dashboard to set it in (dev) sends that webhook."""
+
+    def recent(self, since: datetime) -> list[tuple[str, dict]]:
+        """The payments, refunds and disputes since `since`, as (event type, event data) in
+        Dodo's webhook format: what reconciliation compares with the webhooks received."""

@@ -1,14 +1,16 @@
 """The dev provider: a hosted checkout served by Tessera itself, whose buttons send real
 Standard-Webhooks-signed webhooks, in Dodo's payload format, to the webhook endpoint."""
 
+import json
 import urllib.error
 import urllib.request
 import uuid
+from datetime import datetime
 
 from django.urls import reverse
 
-from billing.models import Order
-from billing.providers.base import Checkout
+from billing.models import DevProviderEvent, Order
+from billing.providers.base import Checkout, ProviderError
 from billing.webhooks import event_body, signed_headers
 
 
@@ -21,8 +23,18 @@ class DevProvider:
             session_id=f"dev_cks_{order.public_id.hex}",
         )
 
-    def refund(self, order: Order) -> None:
-        """Nothing to ask: the dev "Refund" button sends the refund webhook itself."""
+    def recent(self, since: datetime) -> list[tuple[str, dict]]:
+        return [
+            (event.type, event.data)
+            for event in DevProviderEvent.objects.filter(created_at__gte=since)
+        ]
+
+    def refund(self, order: Order, *, reason: str, webhook_url: str) -> None:
+        """Refunded at once: the refund webhook is sent before this returns."""
+        _, body = refund_event(order)
+        status = send(webhook_url, body)
+        if not 200 <= status < 300:
+            raise ProviderError(f"the webhook endpoint answered {status}")
 
 
 def payment_event(order: Order, kind: str) -> tuple[str, str]:
@@ -50,7 +62,12 @@ def refund_event(order: Order) -> tuple[str, str]:
 
 
 def send(url: str, body: str) -> int:
-    """POST a signed webhook to `url`, as a provider's server would; the answer's status."""
+    """Record the event in the dev provider's books, then POST it to `url` as a signed
+    webhook, as a provider's server would; the answer's status."""
+    event = json.loads(body)
+    DevProviderEvent.objects.create(
+        type=event["type"], payment_id=event["data"]["payment_id"], data=event["data"]
+    )
     headers = signed_headers(f"msg_dev_{uuid.uuid4().hex}", body)
     request = urllib.request.Request(  # noqa: S310 - our own endpoint, http in development
         url, data=body.encode(), headers=headers | {"Content-Type": "application/json"}
@@ -60,3 +77,5 @@ def send(url: str, body: str) -> int:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+    except OSError as error:  # refused, unreachable, timed out
+        raise ProviderError(f"the webhook endpoint could not be reached: {error}") from error

@@ -4,6 +4,7 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 RESPONSES = {
     ("POST", "/customers"): {"customer_id": "cus_1", "email": "", "name": "", "business_id": "b"},
@@ -18,6 +19,8 @@ class DodoStub:
     def __init__(self):
         self.requests: list[tuple[str, str, dict]] = []
         self.mode = "up"  # "down" answers 503, "slow" answers after 2 s
+        # What GET /payments and GET /refunds list, by path, a page at a time.
+        self.listed: dict[str, list[dict]] = {}
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -28,7 +31,7 @@ class DodoStub:
                 if stub.mode == "slow":
                     time.sleep(2)
                 status = 503 if stub.mode == "down" else 200
-                payload = RESPONSES.get((self.command, self.path), {}) if status == 200 else {}
+                payload = stub.answer(self.command, self.path) if status == 200 else {}
                 data = json.dumps(payload).encode()
                 try:
                     self.send_response(status)
@@ -46,6 +49,19 @@ class DodoStub:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def answer(self, method: str, target: str) -> dict:
+        url = urlsplit(target)
+        if method == "GET" and url.path in ("/payments", "/refunds"):
+            query = {
+                name: int(values[0])
+                for name, values in parse_qs(url.query).items()
+                if name in ("page_number", "page_size")
+            }
+            size = query.get("page_size", 10)
+            start = query.get("page_number", 0) * size
+            return {"items": self.listed.get(url.path, [])[start : start + size]}
+        return RESPONSES.get((method, target), {})
 
     @property
     def url(self) -> str:

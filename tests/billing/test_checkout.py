@@ -1,4 +1,3 @@
-import uuid
 from unittest import mock
 
 import pytest
@@ -19,20 +18,6 @@ HTMX = {"HX-Request": "true"}
 @pytest.fixture
 def product(seller):
     return paid_product(seller)
-
-
-@pytest.fixture
-def webhooks_through(client):
-    """The dev provider's webhooks, delivered to the endpoint through the test client."""
-
-    def send(url, body):
-        from billing.webhooks import signed_headers
-
-        headers = signed_headers(f"msg_dev_{uuid.uuid4().hex}", body)
-        return client.post(URL, body, content_type="application/json", headers=headers).status_code
-
-    with mock.patch("billing.views.dev.send", side_effect=send):
-        yield
 
 
 def test_a_paid_product_offers_buy_and_anonymous_visitors_sign_in_first(client, buyer, product):

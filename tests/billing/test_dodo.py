@@ -5,31 +5,10 @@ from billing.models import Order, ProviderCustomer, ProviderProduct
 from billing.providers.base import Checkout
 from billing.providers.dodo import DodoProvider
 from shop.services import product_update
-from tests.billing.dodo_stub import DodoStub
 from tests.billing.helpers import paid_product, pending_order
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def stub():
-    server = DodoStub()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def dodo(stub, settings):
-    settings.PAYMENT_PROVIDER = "dodo"
-    settings.DODO_PAYMENTS_API_KEY = "sk_test"
-    settings.DODO_PAYMENTS_BASE_URL = stub.url
-    settings.DODO_PAYMENTS_TIMEOUT = 0.5
-    settings.DODO_PAYMENTS_MAX_RETRIES = 0
-    stub.requests.clear()
-    stub.mode = "up"
-    return stub
 
 
 def test_checkout_opens_a_dodo_session_with_our_order_id(client, buyer, seller, dodo):
@@ -108,7 +87,12 @@ def test_a_refund_is_asked_of_dodo(buyer, seller, dodo):
     order = pending_order(buyer, paid_product(seller))
     order.payment_id = "pay_1"
 
-    DodoProvider().refund(order)
+    DodoProvider().refund(order, reason="Broken download", webhook_url="https://unused/")
 
     method, path, body = dodo.requests[-1]
-    assert (method, path, body["payment_id"]) == ("POST", "/refunds", "pay_1")
+    assert (method, path, body["payment_id"], body["reason"]) == (
+        "POST",
+        "/refunds",
+        "pay_1",
+        "Broken download",
+    )
