@@ -7,6 +7,7 @@ from django.utils import timezone
 from access.library import library_changed
 from access.models import AccessEvent, Download, PurchasedProduct
 from accounts.models import User
+from ops.db import insert_if_absent
 from shop.models import Product
 
 
@@ -21,7 +22,9 @@ def _log(purchase: PurchasedProduct, kind: str, *, actor, via, reason, reference
     )
 
 
-@transaction.atomic
+# No savepoint when called inside a transaction (a webhook's): an error here fails the whole
+# transaction anyway, and a savepoint costs two more statements per grant.
+@transaction.atomic(savepoint=False)
 def access_grant(
     *,
     user: User,
@@ -34,15 +37,13 @@ def access_grant(
 ) -> PurchasedProduct:
     """Give `user` access to `product`. Granting what is active changes nothing; granting what
     was revoked restores it. Safe under concurrency: the unique (user, product) row decides."""
-    purchase, created = PurchasedProduct.objects.get_or_create(
-        user=user, product=product, defaults={"source": source}
-    )
+    purchase = PurchasedProduct(user=user, product=product, source=source)
     log = {"actor": actor, "via": via, "reason": reason, "reference": reference}
-    if created:
+    if insert_if_absent(purchase, unique=["user", "product"]):
         _log(purchase, AccessEvent.Kind.GRANTED, **log)
         library_changed(user_id=user.pk)
         return purchase
-    purchase = PurchasedProduct.objects.select_for_update().get(pk=purchase.pk)
+    purchase = PurchasedProduct.objects.select_for_update().get(user=user, product=product)
     if purchase.status == PurchasedProduct.Status.REVOKED:
         purchase.status = PurchasedProduct.Status.ACTIVE
         purchase.source = source
@@ -54,7 +55,7 @@ def access_grant(
     return purchase
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def access_revoke(
     *,
     user: User,

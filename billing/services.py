@@ -20,6 +20,7 @@ from billing.models import Order, OrderNotice, WebhookEvent
 from billing.notices import notify_on_commit
 from billing.providers import ProviderError, get_provider
 from billing.sales import sales_changed
+from ops.db import insert_if_absent
 from shop.models import Product
 
 VIA = "webhook"
@@ -40,6 +41,16 @@ TRANSITIONS = {
 OWNING = {S.PAID, S.DISPUTED}
 REVOKE_REASONS = {S.REFUNDED: "refund", S.CHARGED_BACK: "chargeback"}
 REQUEST_FIELDS = ["refund_requested_at", "refund_requested_by", "refund_reason"]
+# What an event may change on an order.
+ORDER_FIELDS = [
+    "status",
+    "payment_id",
+    "checkout_session_id",
+    "paid_at",
+    "refunded_at",
+    "refund_id",
+    "updated_at",
+]
 
 
 @transaction.atomic
@@ -98,16 +109,14 @@ def _payment_id(event: dict) -> str:
 
 
 def webhook_store(*, webhook_id: str, event: dict, body: str) -> tuple[WebhookEvent, bool]:
-    """The event, stored under its webhook-id before anything else; (event, created)."""
-    with transaction.atomic():
-        return WebhookEvent.objects.get_or_create(
-            webhook_id=webhook_id,
-            defaults={
-                "type": event["type"][:100],
-                "payload": body,
-                "payment_id": _payment_id(event),
-            },
-        )
+    """The event, stored under its webhook-id before anything else, in a statement of its own
+    (committed whatever happens next); (event, created)."""
+    stored = WebhookEvent(
+        webhook_id=webhook_id, type=event["type"][:100], payload=body, payment_id=_payment_id(event)
+    )
+    if insert_if_absent(stored, unique=["webhook_id"]):
+        return stored, True
+    return WebhookEvent.objects.get(webhook_id=webhook_id), False
 
 
 def _lock_payment(payment_id: str) -> None:
@@ -118,10 +127,12 @@ def _lock_payment(payment_id: str) -> None:
 
 
 @transaction.atomic
-def webhook_process(*, event_id: int) -> WebhookEvent:
-    """Apply a stored event, once. Safe to call again: an applied event is left alone."""
-    stored = WebhookEvent.objects.get(pk=event_id)
-    _lock_payment(stored.payment_id)
+def webhook_process(*, event_id: int, payment_id: str | None = None) -> WebhookEvent:
+    """Apply a stored event, once. Safe to call again: an applied event is left alone.
+    `payment_id` is the event's, when the caller knows it (it saves a query)."""
+    if payment_id is None:
+        payment_id = WebhookEvent.objects.values_list("payment_id", flat=True).get(pk=event_id)
+    _lock_payment(payment_id)
     stored = WebhookEvent.objects.select_for_update().get(pk=event_id)
     if stored.processed_at is not None:
         return stored
@@ -144,7 +155,7 @@ def _order_from_metadata(data: dict) -> Order | None:
         public_id = uuid.UUID(str(order_id))
     except ValueError:
         return None
-    return Order.objects.select_for_update().filter(public_id=public_id).first()
+    return _locked_orders().filter(public_id=public_id).first()
 
 
 def _order_for(event_type: str, data: dict) -> Order | None:
@@ -153,7 +164,12 @@ def _order_for(event_type: str, data: dict) -> Order | None:
     payment_id = data.get("payment_id")
     if not isinstance(payment_id, str) or not payment_id:
         return None
-    return Order.objects.select_for_update().filter(payment_id=payment_id[:100]).first()
+    return _locked_orders().filter(payment_id=payment_id[:100]).first()
+
+
+def _locked_orders():
+    # The buyer and product come along (access is granted to them), but only the order is locked.
+    return Order.objects.select_for_update(of=("self",)).select_related("buyer", "product")
 
 
 def _move(order: Order, status: str, data: dict) -> None:
@@ -205,7 +221,7 @@ def _apply(data: dict, stored: WebhookEvent):
     _move(order, after, data)
     if stored.type == "payment.succeeded":
         _replay_early_events(order)
-    order.save()
+    order.save(update_fields=ORDER_FIELDS)
     sales_changed(seller_id=order.product.seller_id)
     _settle_access(order, owned_before=owned_before)
     _notify(order, event_type=stored.type, owned_before=owned_before)
@@ -225,7 +241,8 @@ def _payment_problem(order: Order, data: dict, payment_id: str) -> str:
         return f"paid {amount} {currency}, expected {order.amount} {order.currency}"
     # One payment pays one order (a database constraint): a second order naming it is a
     # provider or metadata error for staff, not a crash the provider would retry forever.
-    if Order.objects.filter(payment_id=payment_id).exclude(pk=order.pk).exists():
+    others = Order.objects.filter(provider=order.provider, payment_id=payment_id)
+    if others.exclude(pk=order.pk).exists():
         return f"payment {payment_id} already pays another order"
     return ""
 

@@ -165,7 +165,7 @@ def dodo_webhook(request: HttpRequest) -> HttpResponse:
     )
     # A database error from here on answers 500 and rolls the processing back: the provider
     # retries, and the stored event is applied then.
-    webhook_process(event_id=stored.pk)
+    webhook_process(event_id=stored.pk, payment_id=stored.payment_id)
     return HttpResponse(status=204)
 
 
