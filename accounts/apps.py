@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from accounts import pages  # noqa: F401 - its signal connects on import
+        from accounts import backends, pages  # noqa: F401 - their signals connect on import

@@ -49,6 +49,7 @@ def test_the_order_list_refuses_post(client, buyer):
 
 def test_the_query_count_does_not_grow_with_orders(client, buyer, seller):
     client.force_login(buyer)
+    client.get("/library/account/")  # the user is cached from here on
     pending_order(buyer, paid_product(seller, title="Kit 0"))
     with CaptureQueriesContext(connection) as few:
         client.get("/library/orders/")

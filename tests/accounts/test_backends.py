@@ -1,0 +1,68 @@
+"""The signed-in user, read from the cache: fewer queries, never a stale identity."""
+
+import pytest
+from django.core.cache import cache
+
+from accounts.backends import CachedModelBackend
+from tests.conftest import PASSWORD, DeadCache
+
+pytestmark = pytest.mark.django_db
+PAGE = "/library/account/"
+
+
+def test_the_second_request_reads_the_user_from_the_cache(client, buyer, django_assert_num_queries):
+    client.force_login(buyer)
+    client.get(PAGE)
+
+    with django_assert_num_queries(0):
+        assert CachedModelBackend().get_user(buyer.pk) == buyer
+
+
+def test_a_deactivated_user_is_signed_out_at_once(client, buyer):
+    client.force_login(buyer)
+    assert client.get(PAGE).status_code == 200
+
+    buyer.is_active = False
+    buyer.save()
+
+    assert client.get(PAGE)["Location"].startswith("/accounts/login/")
+
+
+def test_a_password_change_elsewhere_signs_other_sessions_out(client, buyer):
+    client.force_login(buyer)
+    assert client.get(PAGE).status_code == 200
+
+    buyer.set_password("an entirely new passphrase")
+    buyer.save()
+
+    assert client.get(PAGE)["Location"].startswith("/accounts/login/")
+
+
+def test_a_deleted_user_is_forgotten(client, stranger):
+    client.force_login(stranger)
+    client.get(PAGE)
+
+    stranger.delete()
+
+    assert CachedModelBackend().get_user(stranger.pk) is None
+
+
+def test_a_cached_user_that_may_no_longer_sign_in_is_refused(buyer):
+    buyer.is_active = False
+    cache.set(f"auth:user:{buyer.pk}", buyer)  # as if deactivated behind the ORM's back
+
+    assert CachedModelBackend().get_user(buyer.pk) is None
+
+
+def test_with_the_cache_down_users_come_from_the_database(client, buyer, monkeypatch):
+    monkeypatch.setattr("ops.cache.cache", DeadCache())
+    client.force_login(buyer)
+
+    assert client.get(PAGE).status_code == 200
+
+
+def test_signing_in_with_a_password_still_works(client, buyer):
+    response = client.post("/accounts/login/", {"login": buyer.email, "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert client.get(PAGE).status_code == 200
