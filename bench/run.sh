@@ -15,17 +15,7 @@ if ! command -v wrk >/dev/null; then
     (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
 fi
 
-export DEBUG=0 PAYMENT_PROVIDER=dev BENCH_BASELINE=1 SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
-export SECURE_HSTS_SECONDS=0 ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING
-export SECRET_KEY="bench-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))')"
-export DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tessera_bench}"
-export REDIS_URL="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/1}"
-export VAR_DIR="$PWD/var/bench"
-mkdir -p "$VAR_DIR"
-# Product files in S3 mode, against a local moto server: downloads answer with presigned URLs.
-MOTO_PORT="${BENCH_MOTO_PORT:-8101}"
-export S3_PRIVATE_BUCKET=tessera-bench-private S3_ENDPOINT_URL="http://127.0.0.1:$MOTO_PORT"
-export S3_ACCESS_KEY_ID=bench S3_SECRET_ACCESS_KEY=bench S3_REGION=us-east-1
+source bench/env.sh
 .venv/bin/moto_server -H 127.0.0.1 -p "$MOTO_PORT" > "$VAR_DIR/moto.log" 2>&1 &
 MOTO=$!
 trap 'kill $MOTO 2>/dev/null' EXIT
@@ -41,22 +31,27 @@ boto3.client('s3', endpoint_url=os.environ['S3_ENDPOINT_URL'], region_name='us-e
 .venv/bin/python manage.py seed_bench --products "$PRODUCTS" | tail -1
 
 .venv/bin/python manage.py seed_bench_library --products 1000 | tail -1
+.venv/bin/python manage.py seed_bench_sales --sales 5000 --pending "${BENCH_WEBHOOKS:-40000}" | tail -1
 
-read -r SLUG CODE SESSION FILE < <(.venv/bin/python manage.py shell --no-imports -v0 -c "
+read -r SLUG CODE SESSION FILE SELLER_SESSION < <(.venv/bin/python manage.py shell --no-imports -v0 -c "
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from access.models import PurchasedProduct
 from accounts.models import User
 from shop.models import ProductFile, ShortLink
 link = ShortLink.objects.filter(product__slug__startswith='bench-').select_related('product').order_by('pk')[500]
-buyer = User.objects.get(email='bench-buyer@example.com')
-session = SessionStore()
-session.update({SESSION_KEY: str(buyer.pk), HASH_SESSION_KEY: buyer.get_session_auth_hash(),
-    BACKEND_SESSION_KEY: 'django.contrib.auth.backends.ModelBackend'})
-session.create()
+def signed_in(email):
+    user = User.objects.get(email=email)
+    session = SessionStore()
+    session.update({SESSION_KEY: str(user.pk), HASH_SESSION_KEY: user.get_session_auth_hash(),
+        BACKEND_SESSION_KEY: 'accounts.backends.CachedModelBackend'})
+    session.create()
+    return user, session.session_key
+buyer, session = signed_in('bench-buyer@example.com')
+_, seller_session = signed_in('bench-seller@example.com')
 owned = PurchasedProduct.objects.filter(user=buyer).values('product')
 file = ProductFile.objects.filter(version__product__in=owned).order_by('pk').first()
-print(link.product.slug, link.code, session.session_key, file.pk)")
+print(link.product.slug, link.code, session, file.pk, seller_session)")
 
 # gunicorn serves production (README: "Why gunicorn"); BENCH_SERVER=granian compares, when
 # granian is installed in the environment (it is not a dependency).
@@ -82,11 +77,15 @@ ENDPOINTS=(
     "short-link redirect|$BASE/s/$CODE|"
     "library (1,000 owned)|$BASE/library/|Cookie: sessionid=$SESSION"
     "download redirect (S3)|$BASE/download/$FILE/|Cookie: sessionid=$SESSION"
+    "sales page (5,000 sales)|$BASE/studio/sales/|Cookie: sessionid=$SELLER_SESSION"
 )
 RESULTS="$VAR_DIR/results.tsv"
 : > "$RESULTS"
+# BENCH_ONLY="sales|webhook" runs the baseline and the endpoints whose names match.
+only() { [ -z "${BENCH_ONLY:-}" ] || [ "$1" = baseline ] || [[ "$1" =~ $BENCH_ONLY ]]; }
 for entry in "${ENDPOINTS[@]}"; do
     IFS='|' read -r name url header <<< "$entry"
+    only "$name" || continue
     args=(-t 2 -c "$CONNECTIONS" -d "$DURATION" --latency)
     [ -n "$header" ] && args+=(-H "$header")
     curl -s -o /dev/null -w "%{http_code}" ${header:+-H "$header"} "$url" | grep -qE '^(200|302)$' \
@@ -94,4 +93,24 @@ for entry in "${ENDPOINTS[@]}"; do
     wrk "${args[@]}" "$url" > "$VAR_DIR/wrk.out"
     .venv/bin/python bench/parse_wrk.py "$name" < "$VAR_DIR/wrk.out" >> "$RESULTS"
 done
+
+# The webhook endpoint: new payment.succeeded events, each sent once (signed just now: the
+# endpoint refuses timestamps more than five minutes old), each paying a pending order.
+if only webhook; then
+WEBHOOKS="$VAR_DIR/webhooks.tsv"
+.venv/bin/python bench/webhook_requests.py "$WEBHOOKS" >/dev/null
+BEFORE=$(.venv/bin/python manage.py shell --no-imports -v0 -c "
+from billing.models import WebhookEvent; print(WebhookEvent.objects.count())")
+wrk -t 2 -c "$CONNECTIONS" -d "$DURATION" --latency -s bench/webhook.lua "$BASE" -- "$WEBHOOKS" 2 \
+    > "$VAR_DIR/wrk.out"
+.venv/bin/python bench/parse_wrk.py "webhook (new events)" < "$VAR_DIR/wrk.out" >> "$RESULTS"
+.venv/bin/python manage.py shell --no-imports -v0 -c "
+from billing.models import Order, WebhookEvent
+stored = WebhookEvent.objects.count() - $BEFORE
+applied = WebhookEvent.objects.filter(webhook_id__startswith='msg_bench_', outcome='applied').count()
+print(f'webhook: {stored} events stored by this run, {applied} applied so far (each pays an order)')"
+if grep -q "ran out of webhooks" "$VAR_DIR/wrk.out"; then
+    echo "webhook: ran out of webhooks; raise BENCH_WEBHOOKS" >&2
+fi
+fi
 .venv/bin/python bench/report.py < "$RESULTS"
