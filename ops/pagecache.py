@@ -3,8 +3,9 @@
 Django's `cache_page` would replay the first visitor's CSP nonce (and CSRF token) to everyone
 after them. Here a page is stored with its nonce, and on a signed-in user's own page its CSRF
 token, swapped for placeholders, and served with the new request's own. Anonymous pages are
-shared by anonymous visitors; a signed-in user's pages are theirs alone. The key carries the
-generations of the page's scopes; anything that changes what a scope's pages show bumps it
+shared by anonymous visitors; a signed-in user's pages are theirs alone. A page is stored
+with the generations of its scopes and served only while they are current (both read in one
+round trip); anything that changes what a scope's pages show bumps its generation
 (`bump_generation`), and every entry also expires on its own. With the cache down, pages are
 rendered as usual.
 """
@@ -43,8 +44,12 @@ def page_generation(scope: str) -> str | None:
 
 def page_generations(scopes: list[str]) -> list[str | None]:
     """The generations of several scopes in one round trip (None where the cache cannot say)."""
+    return _generations(scopes, cache_get_many([_generation_key(scope) for scope in scopes]))
+
+
+def _generations(scopes: list[str], found: dict) -> list[str | None]:
+    """The scopes' generations from what a get_many `found`, made where missing."""
     keys = [_generation_key(scope) for scope in scopes]
-    found = cache_get_many(keys)
     generations = []
     for key in keys:
         generation = found.get(key)
@@ -92,11 +97,11 @@ def _stored_content(request: HttpRequest, response: HttpResponse, *, nonce: str,
     return content
 
 
-def _page_key(request: HttpRequest, generations: list[str], *, signed_in: bool) -> str:
+def _page_key(request: HttpRequest, *, signed_in: bool) -> str:
     variant = "fragment" if wants_fragment(request) else "page"
     who = f"user-{request.user.pk}" if signed_in else "anonymous"
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"pages:{who}:{':'.join(generations)}:{variant}:{path}"
+    return f"pages:{who}:{variant}:{path}"
 
 
 def cache_page_in(
@@ -113,14 +118,18 @@ def cache_page_in(
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not _cacheable_request(request, signed_in=signed_in):
                 return view(request, *args, **kwargs)
-            generations = page_generations(scopes(request))
+            # The page is stored with the generations it was made under, and read in the same
+            # round trip as the current ones: it is served only if they are still the same.
+            in_scopes = scopes(request)
+            key = _page_key(request, signed_in=signed_in)
+            found = cache_get_many([*(_generation_key(scope) for scope in in_scopes), key])
+            generations = _generations(in_scopes, found)
             if None in generations:
                 return view(request, *args, **kwargs)
-            key = _page_key(request, generations, signed_in=signed_in)
             nonce = str(get_nonce(request))
-            stored = cache_get(key)
-            if stored is not None:
-                content, headers = stored
+            stored = found.get(key)
+            if stored is not None and stored[0] == generations:
+                _, content, headers = stored
                 content = content.replace(NONCE_PLACEHOLDER, nonce)
                 if CSRF_PLACEHOLDER in content:
                     content = content.replace(CSRF_PLACEHOLDER, get_token(request))
@@ -132,7 +141,7 @@ def cache_page_in(
             content = _stored_content(request, response, nonce=nonce, signed_in=signed_in)
             if content is not None:
                 headers = [(n, response[n]) for n in STORED_HEADERS if response.has_header(n)]
-                cache_set(key, (content, headers), timeout)
+                cache_set(key, (generations, content, headers), timeout)
             return response
 
         return wrapper
