@@ -3,7 +3,7 @@
 from django.db.models import Count
 
 from access.models import PurchasedProduct
-from shop.models import Product, ProductFile
+from shop.models import Product, ProductFile, ProductVersion
 
 
 def user_owns(*, user, product: Product) -> bool:
@@ -16,15 +16,22 @@ def owned_purchase(*, user, product_id: int) -> PurchasedProduct | None:
 
 
 def owned_file(*, user, file_id: int) -> ProductFile | None:
-    """The file, if it belongs to any version of a product the user owns; one query."""
-    return (
-        ProductFile.objects.filter(
-            pk=file_id,
-            version__product__in=PurchasedProduct.objects.owned_by(user).values("product"),
-        )
-        .select_related("version")
-        .first()
+    """The file, if it belongs to any version of a product the user owns (an active grant, as
+    in `owned_by`), with its `product_id`; one query. Written out, since it is the whole of
+    every download's work and the ORM took four times as long to build it as to run it."""
+    if not user.is_authenticated or not 0 < file_id < 2**63:  # ids are 64-bit
+        return None
+    files, versions = ProductFile._meta.db_table, ProductVersion._meta.db_table
+    grants = PurchasedProduct._meta.db_table
+    # Only the models' own table names are formatted in; values are parameters.
+    sql = (
+        f"SELECT f.*, v.product_id FROM {files} f "  # noqa: S608
+        f"JOIN {versions} v ON v.id = f.version_id "
+        f"JOIN {grants} g ON g.product_id = v.product_id "
+        "WHERE f.id = %s AND g.user_id = %s AND g.status = %s"
     )
+    found = ProductFile.objects.raw(sql, [file_id, user.pk, PurchasedProduct.Status.ACTIVE])
+    return next(iter(found), None)
 
 
 def active_owner_counts(*, seller_id: int) -> dict[int, int]:

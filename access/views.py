@@ -153,7 +153,7 @@ def download(request: HttpRequest, file_id: int) -> HttpResponse:
         key=str(uuid.uuid4()),
         user_id=request.user.pk,
         file_id=file.pk,
-        product_id=file.version.product_id,
+        product_id=file.product_id,
         at=timezone.now(),
         ip=request.META.get("REMOTE_ADDR") or None,
         user_agent=request.headers.get("User-Agent", ""),
