@@ -90,6 +90,9 @@ for entry in "${ENDPOINTS[@]}"; do
     [ -n "$header" ] && args+=(-H "$header")
     curl -s -o /dev/null -w "%{http_code}" ${header:+-H "$header"} "$url" | grep -qE '^(200|302)$' \
         || { echo "$name: $url does not answer 200/302" >&2; exit 1; }
+    # Warmed first: every worker's connections, imports and caches, so that the order in which
+    # endpoints run does not decide their figures (the baseline runs first).
+    wrk -t 2 -c "$CONNECTIONS" -d 2s ${header:+-H "$header"} "$url" > /dev/null
     wrk "${args[@]}" "$url" > "$VAR_DIR/wrk.out"
     .venv/bin/python bench/parse_wrk.py "$name" < "$VAR_DIR/wrk.out" >> "$RESULTS"
 done
