@@ -7,6 +7,7 @@ import sys
 
 TARGETS = {
     "baseline": None,
+    "baseline (again)": None,
     "short-link redirect": 0.70,
     "library (1,000 owned)": 0.25,
     "download redirect (S3)": 0.40,
@@ -14,7 +15,9 @@ TARGETS = {
 }
 ABSOLUTE = {"webhook (new events)": (800, 25.0)}  # (requests/s at least, p99 ms under)
 rows = [line.rstrip("\n").split("\t") for line in sys.stdin if line.strip()]
-baseline = float(next(r for r in rows if r[0] == "baseline")[1])
+# The baseline is measured first and last; the machine drifts between the two.
+baselines = [float(r[1]) for r in rows if r[0].startswith("baseline")]
+baseline = sum(baselines) / len(baselines)
 print(f"{'endpoint':<24}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}{'target':>8}  status")
 for name, rps, p50, p99, errors in rows:
     ratio = float(rps) / baseline
@@ -26,7 +29,7 @@ for name, rps, p50, p99, errors in rows:
         verdict = f">= {least}/s: " + ("met" if float(rps) >= least else "missed")
         verdict += f", p99 < {under:.0f} ms: " + ("met" if float(p99) < under else "missed")
     if errors != "0":
-        verdict += f" ({errors} non-2xx/3xx)"
+        verdict += f" ({errors} non-2xx/3xx or timed out)"
     shown = "" if target is None else f"{target:.0%}"
     figures = f"{float(rps):>9.0f}{float(p50):>9.2f}{float(p99):>9.2f}{ratio:>8.0%}{shown:>8}"
     print(f"{name:<24}{figures}  {verdict}")
