@@ -2,7 +2,6 @@ from huey.contrib.djhuey import db_task
 
 from accounts.models import User
 from billing.notices import send_notice
-from billing.providers import dodo
 from shop.models import Product
 
 
@@ -13,9 +12,13 @@ def send_order_notice(*, order_id: int, kind: str) -> None:
 
 @db_task(retries=5, retry_delay=60)
 def sync_dodo_customer(*, user_id: int) -> None:
+    from billing.providers import dodo  # the SDK is heavy to import: only where Dodo is used
+
     dodo.ensure_customer(User.objects.get(pk=user_id))
 
 
 @db_task(retries=5, retry_delay=60)
 def sync_dodo_product(*, product_id: int) -> None:
+    from billing.providers import dodo
+
     dodo.sync_product(Product.objects.get(pk=product_id))
