@@ -1,6 +1,9 @@
 """How a product file reaches its owner: streamed from the private folder, handed to nginx
 (X-Accel-Redirect), or redirected to a short-lived presigned S3 URL."""
 
+import threading
+
+import cachetools
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import storages
@@ -8,13 +11,24 @@ from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 from storages.backends.s3 import S3Storage
 
-from ops.cache import cache_get, cache_set
 from shop.models import ProductFile
 
 MIN_EXPIRY = 60
 MAX_EXPIRY = 3 * 60 * 60
 # Long enough for a slow connection (about 100 kB/s) to fetch the whole file.
 SLOW_BYTES_PER_SECOND = 100_000
+
+
+# Presigned URLs, kept in this process for half their life: signing costs as much as the rest
+# of a download, and asking a shared cache costs a network round trip. Keyed by the stored
+# object's name too, so that a replaced file is never served an old URL.
+_presigned = cachetools.TLRUCache(maxsize=10_000, ttu=lambda key, url, now: now + key[2] // 2)
+_presigned_lock = threading.Lock()
+
+
+def presigned_forget_all() -> None:
+    with _presigned_lock:
+        _presigned.clear()
 
 
 def presigned_expiry(size: int) -> int:
@@ -33,14 +47,16 @@ def refuse_unsigned_private_storage() -> None:
         )
 
 
-def _presigned_url(storage: S3Storage, file: ProductFile, disposition: str) -> str:
-    """A presigned URL for the file, shared by its owners for half its life (signing costs as
-    much as the rest of the request): every URL handed out has at least half its time left.
-    It grants nothing the view has not checked: only owners are ever given one."""
+def _presigned_url(storage: S3Storage, file: ProductFile) -> str:
+    """A presigned URL for the file, shared by its owners for half its life: every URL handed
+    out has at least half its time left. It grants nothing the view has not checked: only
+    owners are ever given one."""
     expiry = presigned_expiry(file.size)
-    key = f"presigned:{file.pk}:{expiry}"
-    url = cache_get(key)
+    key = (file.pk, file.file.name, expiry)
+    with _presigned_lock:
+        url = _presigned.get(key)
     if url is None:
+        disposition = content_disposition_header(as_attachment=True, filename=file.original_name)
         url = storage.url(
             file.file.name,
             # The type our upload check sniffed, whatever the uploader's browser claimed.
@@ -50,15 +66,16 @@ def _presigned_url(storage: S3Storage, file: ProductFile, disposition: str) -> s
             },
             expire=expiry,
         )
-        cache_set(key, url, expiry // 2)
+        with _presigned_lock:
+            _presigned[key] = url
     return url
 
 
 def file_response(file: ProductFile) -> HttpResponse:
     storage = file.file.storage
-    disposition = content_disposition_header(as_attachment=True, filename=file.original_name)
     if isinstance(storage, S3Storage):
-        return HttpResponseRedirect(_presigned_url(storage, file, disposition))
+        return HttpResponseRedirect(_presigned_url(storage, file))
+    disposition = content_disposition_header(as_attachment=True, filename=file.original_name)
     if settings.DOWNLOAD_X_ACCEL_PREFIX:
         response = HttpResponse(content_type=file.content_type)
         response["X-Accel-Redirect"] = settings.DOWNLOAD_X_ACCEL_PREFIX + file.file.name

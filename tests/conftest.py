@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from huey.contrib.djhuey import HUEY
 
+from access.downloads import presigned_forget_all
 from accounts.models import User
 
 PASSWORD = "correct-horse-battery-42"
@@ -62,6 +63,7 @@ def _isolated_cache_and_tasks():
     # wants the real queue turns immediate mode off itself.
     HUEY.immediate = True
     cache.clear()
+    presigned_forget_all()
     yield
     cache.clear()
 
