@@ -29,10 +29,26 @@ def owned_file(*, user, file_id: int) -> ProductFile | None:
         row = cursor.fetchone()
     if row is None:
         return None
+    values = []
+    for value, (column, converters) in zip(row, _owned_file_converters(), strict=False):
+        for convert in converters:  # as the ORM would (SQLite's dates come back as text)
+            value = convert(value, column, connection)
+        values.append(value)
     fields = ProductFile._meta.concrete_fields
-    file = ProductFile.from_db(connection.alias, [f.attname for f in fields], row[:-1])
+    file = ProductFile.from_db(connection.alias, [f.attname for f in fields], values)
     file.product_id = row[-1]
     return file
+
+
+@functools.cache
+def _owned_file_converters() -> list:
+    table = ProductFile._meta.db_table
+    converters = []
+    for field in ProductFile._meta.concrete_fields:
+        column = field.get_col(table)
+        found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        converters.append((column, found))
+    return converters
 
 
 @functools.cache

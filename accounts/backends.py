@@ -1,21 +1,22 @@
 """Authentication backends that read the signed-in user from the cache.
 
 Every signed-in request loads its user (Django's `get_user`): one query, a large share of a
-cached page's time. Here the user row is cached for a minute, and forgotten the moment the
-row is saved or deleted (a password change, a deactivation, a role), in this process at once
-and again on commit. What is still checked on every request, from the cached row: that the
-user may sign in (`is_active`) and that the session was made with their current password
+cached page's time. Here the user row is cached for a minute under a generation
+(ops.pagecache) that every save or delete of the row bumps (a password change, a deactivation,
+a role), at once and again on commit: a copy read from the old row, even one stored after the
+change, is never served. What is still checked on every request, from the cached row: that
+the user may sign in (`is_active`) and that the session was made with their current password
 (Django's session hash). A row changed behind the ORM's back (`QuerySet.update`) is seen
 within USER_TTL. With the cache down, users are read from the database as usual."""
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import User
-from ops.cache import cache_delete_many, cache_get, cache_set
+from ops.cache import cache_get_many, cache_set
+from ops.pagecache import bump_generation, generation_key, generations_in
 
 USER_TTL = 60
 
@@ -24,14 +25,22 @@ def _key(user_id) -> str:
     return f"auth:user:{user_id}"
 
 
+def _scope(user_id) -> str:
+    return f"auth-user-{user_id}"
+
+
 class CachedUserMixin:
     def get_user(self, user_id):
-        cached = cache_get(_key(user_id))
-        if cached is not None:
-            return cached if self.user_can_authenticate(cached) else None
+        # The copy and the current generation, in one round trip.
+        found = cache_get_many([_key(user_id), generation_key(_scope(user_id))])
+        (generation,) = generations_in([_scope(user_id)], found)
+        cached = found.get(_key(user_id))
+        if cached is not None and generation is not None and cached[0] == generation:
+            user = cached[1]
+            return user if self.user_can_authenticate(user) else None
         user = super().get_user(user_id)
-        if user is not None:
-            cache_set(_key(user_id), user, USER_TTL)
+        if user is not None and generation is not None:
+            cache_set(_key(user_id), (generation, user), USER_TTL)
         return user
 
 
@@ -46,8 +55,5 @@ class CachedAllauthBackend(CachedUserMixin, AuthenticationBackend):
 @receiver(post_save, sender=User)
 @receiver(post_delete, sender=User)
 def forget_cached_user(sender, instance: User, **kwargs) -> None:
-    # Mirrors the row into the cache (DESIGN 6): forgotten now, and again once the change is
-    # committed, so a request that read the old row in between does not keep it.
-    keys = [_key(instance.pk)]
-    cache_delete_many(keys)
-    transaction.on_commit(lambda: cache_delete_many(keys))
+    # Mirrors the row into the cache (DESIGN 6).
+    bump_generation(_scope(instance.pk))

@@ -7,7 +7,7 @@ from django.urls import reverse
 from billing.models import Order, WebhookEvent
 from billing.providers import ProviderError
 from billing.services import RefundRefused, order_refund_request, webhook_process
-from ops.admin_actions import BOTH_PAGES, answered, ask_before_action
+from ops.admin_actions import answered, ask_before_action
 from shop.templatetags.shop import amount
 
 
@@ -58,9 +58,9 @@ class OrderAdmin(admin.ModelAdmin):
     def has_refund_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("billing.refund_order")
 
-    @admin.action(
-        description="Refund through the provider", permissions=["refund"], location=BOTH_PAGES
-    )
+    # The list only: the admin runs an order's own page in a transaction, and the provider
+    # must be asked outside one (its webhook may come back before it answers).
+    @admin.action(description="Refund through the provider", permissions=["refund"])
     def refund(self, request: HttpRequest, queryset: QuerySet[Order]):
         """Asks the provider; the refund is recorded (and access revoked) by its webhook."""
         form = answered(request, RefundForm)

@@ -9,8 +9,8 @@ from billing.sales import DEFAULT_DAYS, MAX_DAYS
 class SalesRangeForm(forms.Form):
     """The range of the sales page; with neither date, the last 30 days."""
 
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="From", required=False)
+    end = forms.DateField(label="To", required=False)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -18,7 +18,10 @@ class SalesRangeForm(forms.Form):
             return data
         today = timezone.localdate()
         end = data.get("end") or today
-        start = data.get("start") or end - timedelta(days=DEFAULT_DAYS - 1)
+        try:
+            start = data.get("start") or end - timedelta(days=DEFAULT_DAYS - 1)
+        except OverflowError:  # an end in year 1
+            raise forms.ValidationError("Choose a later end date.") from None
         if start > end:
             raise forms.ValidationError("The range must start before it ends.")
         if (end - start).days + 1 > MAX_DAYS:

@@ -8,6 +8,7 @@ dispute that arrives before its payment is kept, and the payment then finds it.
 """
 
 import json
+import logging
 import uuid
 import zlib
 
@@ -18,11 +19,12 @@ from access.services import access_grant, access_revoke
 from accounts.models import User
 from billing.models import Order, OrderNotice, WebhookEvent
 from billing.notices import notify_on_commit
-from billing.providers import ProviderError, get_provider
+from billing.providers import ProviderError, ProviderUncertain, get_provider
 from billing.sales import sales_changed
 from ops.db import insert_if_absent
 from shop.models import Product
 
+logger = logging.getLogger(__name__)
 VIA = "webhook"
 S = Order.Status
 # What each event does to an order in each state; a state missing from an event's row means
@@ -76,25 +78,39 @@ def order_record_checkout(*, order: Order, session_id: str) -> Order:
 
 
 class RefundRefused(Exception):
-    """Only a paid order can be refunded."""
+    """Only a paid order can be refunded, and only once."""
 
 
 def order_refund_request(*, order_id: int, reason: str, actor: User, webhook_url: str) -> Order:
-    """Ask the order's provider to refund it. The refund itself is recorded, and access
+    """Ask the order's provider to refund it, once. The refund itself is recorded, and access
     revoked, when the provider's `refund.succeeded` webhook comes; `refund.failed` clears the
-    request so that it can be asked again."""
+    request so that it can be asked again. If the provider does not answer, the refund may
+    have been made: the request stays, and the order is flagged for staff to check."""
+    if transaction.get_connection().in_atomic_block:
+        # The provider may answer with its webhook before it returns (the dev provider does),
+        # and that must find the order unlocked and this request committed.
+        raise RuntimeError("order_refund_request must not run inside a transaction")
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.status != S.PAID or not order.payment_id:
             raise RefundRefused(f"the order is {order.get_status_display().lower()}")
+        if order.refund_requested_at:
+            raise RefundRefused(
+                f"a refund was asked for on {order.refund_requested_at:%d %b %Y %H:%M} UTC "
+                "and the provider has not answered yet"
+            )
         order.refund_requested_at = timezone.now()
         order.refund_requested_by = actor
         order.refund_reason = reason[:200]
         order.save(update_fields=[*REQUEST_FIELDS, "updated_at"])
-    # Outside the transaction: the provider may answer with its webhook before it returns
-    # (the dev provider does), and that must find the order unlocked.
     try:
         get_provider(order.provider).refund(order, reason=reason, webhook_url=webhook_url)
+    except ProviderUncertain:
+        Order.objects.filter(pk=order.pk).update(
+            needs_review="the refund request got no answer: check it at the provider",
+            updated_at=timezone.now(),
+        )
+        raise
     except ProviderError:
         Order.objects.filter(pk=order.pk, refund_requested_at=order.refund_requested_at).update(
             refund_requested_at=None, refund_requested_by=None, refund_reason=""
@@ -294,8 +310,16 @@ def payments_reconcile(*, since) -> dict[str, int]:
     def count(outcome: str) -> None:
         counts[outcome] = counts.get(outcome, 0) + 1
 
+    def process(event_id: int) -> None:
+        try:
+            count(webhook_process(event_id=event_id).outcome)
+        except Exception:
+            # One event that cannot be applied (rolled back on its own) stops no other.
+            logger.exception("reconcile_payments could not apply event %s", event_id)
+            count("error")
+
     for stored in WebhookEvent.objects.filter(processed_at__isnull=True, received_at__gte=since):
-        count(webhook_process(event_id=stored.pk).outcome)
+        process(stored.pk)
     for event_type, data in get_provider().recent(since):
         payment_id = str(data.get("payment_id") or "")[:100]
         if WebhookEvent.objects.filter(
@@ -310,5 +334,5 @@ def payments_reconcile(*, since) -> dict[str, int]:
             event=event,
             body=json.dumps(event | {"source": "reconcile_payments"}),
         )
-        count(webhook_process(event_id=stored.pk).outcome)
+        process(stored.pk)
     return counts

@@ -103,8 +103,8 @@ if DATABASE_URL:
         if env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
             # A query run five times on a connection is prepared: PostgreSQL plans it once.
             # Planning was most of a short query's time (the download's lookup: 0.6 of
-            # 0.8 ms). Off behind a pooler that cannot keep prepared statements (PgBouncer
-            # before 1.21 in transaction mode).
+            # 0.8 ms). Off behind a pooler in transaction mode that does not keep prepared
+            # statements (PgBouncer without max_prepared_statements).
             _database.setdefault("OPTIONS", {}).update(
                 server_side_binding=True, prepare_threshold=5
             )
@@ -144,6 +144,10 @@ AUTHENTICATION_BACKENDS = [
     # Django's and allauth's, with the signed-in user read from the cache (accounts.backends).
     "accounts.backends.CachedModelBackend",
     "accounts.backends.CachedAllauthBackend",
+    # Sessions made before the cached backends name these; they stay valid (remove after
+    # SESSION_COOKIE_AGE). They never authenticate anyone the two above have not.
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -13,6 +13,10 @@ def insert_if_absent(obj: models.Model, *, unique: list[str]) -> bool:
     post_save as `save()` would."""
     model = type(obj)
     meta = model._meta
+    if not isinstance(meta.pk, models.AutoField) or any(
+        field.has_db_default() for field in meta.concrete_fields
+    ):
+        raise TypeError(f"insert_if_absent: {model.__name__} needs an auto pk and no db_default")
     using = router.db_for_write(model, instance=obj)
     connection = connections[using]
     quote = connection.ops.quote_name

@@ -33,7 +33,7 @@ _CSRF_IN_FORM = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{32,}
 STORED_HEADERS = ("Content-Type", "Vary", "Content-Language")
 
 
-def _generation_key(scope: str) -> str:
+def generation_key(scope: str) -> str:
     return f"pages:{scope}:generation"
 
 
@@ -44,12 +44,13 @@ def page_generation(scope: str) -> str | None:
 
 def page_generations(scopes: list[str]) -> list[str | None]:
     """The generations of several scopes in one round trip (None where the cache cannot say)."""
-    return _generations(scopes, cache_get_many([_generation_key(scope) for scope in scopes]))
+    return generations_in(scopes, cache_get_many([generation_key(scope) for scope in scopes]))
 
 
-def _generations(scopes: list[str], found: dict) -> list[str | None]:
-    """The scopes' generations from what a get_many `found`, made where missing."""
-    keys = [_generation_key(scope) for scope in scopes]
+def generations_in(scopes: list[str], found: dict) -> list[str | None]:
+    """The scopes' generations from what a get_many of their `generation_key`s `found` (read
+    with whatever else the caller needs in the same round trip), made where missing."""
+    keys = [generation_key(scope) for scope in scopes]
     generations = []
     for key in keys:
         generation = found.get(key)
@@ -63,7 +64,7 @@ def _generations(scopes: list[str], found: dict) -> list[str | None]:
 
 
 def _new_generation(scope: str) -> None:
-    cache_set(_generation_key(scope), str(time.time_ns()), timeout=None)
+    cache_set(generation_key(scope), str(time.time_ns()), timeout=None)
 
 
 def bump_generation(scope: str) -> None:
@@ -122,8 +123,8 @@ def cache_page_in(
             # round trip as the current ones: it is served only if they are still the same.
             in_scopes = scopes(request)
             key = _page_key(request, signed_in=signed_in)
-            found = cache_get_many([*(_generation_key(scope) for scope in in_scopes), key])
-            generations = _generations(in_scopes, found)
+            found = cache_get_many([*(generation_key(scope) for scope in in_scopes), key])
+            generations = generations_in(in_scopes, found)
             if None in generations:
                 return view(request, *args, **kwargs)
             nonce = str(get_nonce(request))

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from billing.providers.base import PaymentProvider, ProviderError
+from billing.providers.base import PaymentProvider, ProviderError, ProviderUncertain
 
 
 def get_provider(name: str = "") -> PaymentProvider:
@@ -16,4 +16,4 @@ def get_provider(name: str = "") -> PaymentProvider:
     return DevProvider()
 
 
-__all__ = ["PaymentProvider", "ProviderError", "get_provider"]
+__all__ = ["PaymentProvider", "ProviderError", "ProviderUncertain", "get_provider"]

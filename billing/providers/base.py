@@ -17,6 +17,11 @@ class ProviderError(Exception):
     """The provider could not be reached or refused: the buyer is told, nothing changes."""
 
 
+class ProviderUncertain(ProviderError):
+    """The provider did not answer (a timeout, a dropped connection): what was asked may or
+    may not have happened there."""
+
+
 class PaymentProvider(Protocol):
     name: str
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from django.urls import reverse
 
 from billing.models import DevProviderEvent, Order
-from billing.providers.base import Checkout, ProviderError
+from billing.providers.base import Checkout, ProviderError, ProviderUncertain
 from billing.webhooks import event_body, signed_headers
 
 
@@ -77,5 +77,7 @@ def send(url: str, body: str) -> int:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
-    except OSError as error:  # refused, unreachable, timed out
+    except OSError as error:
+        if isinstance(getattr(error, "reason", error), TimeoutError):  # it may have arrived
+            raise ProviderUncertain(f"the webhook endpoint did not answer: {error}") from error
         raise ProviderError(f"the webhook endpoint could not be reached: {error}") from error

@@ -10,7 +10,7 @@ from django.db import IntegrityError
 
 from accounts.models import User
 from billing.models import Order, ProviderCustomer, ProviderProduct
-from billing.providers.base import Checkout, ProviderError
+from billing.providers.base import Checkout, ProviderError, ProviderUncertain
 from shop.models import Product
 
 NAME = "dodo"
@@ -42,6 +42,8 @@ def client() -> dodopayments.DodoPayments:
 def _call(action, *args, **kwargs):
     try:
         return action(*args, **kwargs)
+    except dodopayments.APIConnectionError as error:  # timeouts included
+        raise ProviderUncertain(f"Dodo did not answer: {type(error).__name__}") from error
     except dodopayments.APIError as error:
         raise ProviderError(f"Dodo: {type(error).__name__}: {error}") from error
 
@@ -123,8 +125,10 @@ class DodoProvider:
         return Checkout(url=session.checkout_url, session_id=session.session_id)
 
     def refund(self, order: Order, *, reason: str, webhook_url: str) -> None:
-        # Dodo sends its webhook to the endpoint set in its dashboard.
-        _call(client().refunds.create, payment_id=order.payment_id, reason=reason)
+        # Never retried: the SDK takes no idempotency key, so a retry after a lost answer could
+        # refund twice. Dodo sends its webhook to the endpoint set in its dashboard.
+        once = client().with_options(max_retries=0)
+        _call(once.refunds.create, payment_id=order.payment_id, reason=reason)
 
     def recent(self, since: datetime) -> list[tuple[str, dict]]:
         records = []
@@ -139,9 +143,16 @@ class DodoProvider:
                     "status": payment.status,
                 }
                 records.append((f"payment.{payment.status}", data))
-            if payment.dispute_status in DISPUTE_OUTCOMES:
-                data = {"payment_id": payment.payment_id, "dispute_status": payment.dispute_status}
-                records.append((DISPUTE_OUTCOMES[payment.dispute_status], data))
+        # Disputes by the day they were opened (Dodo lists them no other way): one opened
+        # before `since` and settled after it is found with a longer look back (--days).
+        for dispute in _listed(client().disputes.list, created_at_gte=since):
+            if dispute.dispute_status in DISPUTE_OUTCOMES:
+                data = {
+                    "payment_id": dispute.payment_id,
+                    "dispute_id": dispute.dispute_id,
+                    "dispute_status": dispute.dispute_status,
+                }
+                records.append((DISPUTE_OUTCOMES[dispute.dispute_status], data))
         for refund in _listed(client().refunds.list, created_at_gte=since):
             if refund.status in ("succeeded", "failed"):
                 data = {

@@ -163,3 +163,16 @@ def test_logging_the_same_download_twice_writes_one_row(buyer, product, file):
     download_record(**download)
 
     assert Download.objects.count() == 1
+
+
+def test_the_owned_file_lookup_reads_values_as_the_orm_does(buyer, seller):
+    from access.selectors import owned_file as lookup
+
+    product = owned_product(buyer, seller)
+    expected = ProductFile.objects.get(version__product=product)
+
+    found = lookup(user=buyer, file_id=expected.pk)
+
+    assert found.product_id == product.pk
+    for field in ProductFile._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name

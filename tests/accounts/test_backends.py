@@ -48,10 +48,24 @@ def test_a_deleted_user_is_forgotten(client, stranger):
 
 
 def test_a_cached_user_that_may_no_longer_sign_in_is_refused(buyer):
+    CachedModelBackend().get_user(buyer.pk)
+    generation, _ = cache.get(f"auth:user:{buyer.pk}")
     buyer.is_active = False
-    cache.set(f"auth:user:{buyer.pk}", buyer)  # as if deactivated behind the ORM's back
+    cache.set(f"auth:user:{buyer.pk}", (generation, buyer))  # deactivated behind the ORM's back
 
     assert CachedModelBackend().get_user(buyer.pk) is None
+
+
+def test_a_copy_read_before_a_change_and_stored_after_it_is_never_served(buyer):
+    backend = CachedModelBackend()
+    backend.get_user(buyer.pk)
+    stale = cache.get(f"auth:user:{buyer.pk}")  # what a slow request read before the change
+
+    buyer.is_active = False
+    buyer.save()
+    cache.set(f"auth:user:{buyer.pk}", stale)  # ...and stored after it
+
+    assert backend.get_user(buyer.pk) is None
 
 
 def test_with_the_cache_down_users_come_from_the_database(client, buyer, monkeypatch):

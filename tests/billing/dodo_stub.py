@@ -19,7 +19,7 @@ class DodoStub:
     def __init__(self):
         self.requests: list[tuple[str, str, dict]] = []
         self.mode = "up"  # "down" answers 503, "slow" answers after 2 s
-        # What GET /payments and GET /refunds list, by path, a page at a time.
+        # What GET /payments, /refunds and /disputes list, by path, a page at a time.
         self.listed: dict[str, list[dict]] = {}
         stub = self
 
@@ -52,7 +52,7 @@ class DodoStub:
 
     def answer(self, method: str, target: str) -> dict:
         url = urlsplit(target)
-        if method == "GET" and url.path in ("/payments", "/refunds"):
+        if method == "GET" and url.path in ("/payments", "/refunds", "/disputes"):
             query = {
                 name: int(values[0])
                 for name, values in parse_qs(url.query).items()

@@ -179,6 +179,7 @@ def test_the_dev_provider_sends_a_real_signed_webhook_over_http(live_server, buy
     assert user_owns(user=buyer, product=product)
 
 
+@pytest.mark.django_db(transaction=True)  # refunds are asked outside any transaction
 def test_a_dev_refund_on_the_order_page_revokes_through_the_webhook(
     client, buyer, product, webhooks_through
 ):

@@ -8,6 +8,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from access.selectors import user_owns
+from billing import services
 from billing.models import Order, WebhookEvent
 from billing.providers import ProviderError, dev
 from billing.services import payments_reconcile
@@ -92,7 +93,19 @@ def test_a_missed_refund_revokes_and_a_second_run_changes_nothing(client, order,
 
 def test_a_lost_dispute_in_the_listing_revokes(client, order, dodo):
     deliver(client, "payment.succeeded", payment_data(order))
-    dodo.listed["/payments"] = [dodo_payment(order, dispute_status="dispute_accepted")]
+    dodo.listed["/disputes"] = [
+        {
+            "dispute_id": "dp_1",
+            "payment_id": "pay_1",
+            "dispute_status": "dispute_accepted",
+            "dispute_stage": "dispute",
+            "amount": "1200",
+            "currency": "USD",
+            "business_id": "b",
+            "created_at": timezone.now().isoformat(),
+            "payment_provider": "dodo",
+        }
+    ]
 
     reconcile()
 
@@ -176,3 +189,23 @@ def test_an_event_stored_but_never_processed_is_processed(client, order):
     order.refresh_from_db()
     assert order.status == "paid"
     assert WebhookEvent.objects.get().outcome == "applied"
+
+
+def test_an_event_that_cannot_be_applied_stops_no_other(client, order, buyer, seller, dodo):
+    other = pending_order(buyer, paid_product(seller, title="Other Kit"))
+    dodo.listed["/payments"] = [dodo_payment(order), dodo_payment(other, payment_id="pay_2")]
+    real = services.webhook_process
+
+    def broken_for_the_first(*, event_id, **kwargs):
+        if WebhookEvent.objects.get(pk=event_id).payment_id == "pay_1":
+            raise DatabaseError("boom")
+        return real(event_id=event_id, **kwargs)
+
+    with mock.patch("billing.services.webhook_process", side_effect=broken_for_the_first):
+        assert "(1 applied, 1 error)" in reconcile()
+
+    other.refresh_from_db()
+    assert other.status == "paid"
+    reconcile()  # the next run applies the one that failed
+    order.refresh_from_db()
+    assert order.status == "paid"

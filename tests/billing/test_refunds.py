@@ -2,14 +2,16 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import transaction
 
 from access.selectors import user_owns
 from billing.models import Order
 from billing.providers import ProviderError
+from billing.services import order_refund_request
 from tests.billing.helpers import deliver, paid_product, payment_data, pending_order
 from tests.conftest import make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # refunds are asked outside any transaction
 ORDERS = "/admin/billing/order/"
 
 
@@ -76,16 +78,40 @@ def test_staff_refund_through_the_dev_provider_and_the_webhook_records_it(
     assert not user_owns(user=buyer, product=product)
 
 
-def test_the_refund_action_is_on_an_orders_own_page_too(staff_client, paid, webhooks_through):
-    where = f"{ORDERS}{paid.pk}/change/"
-    data = {"CHANGE_FORM-action": "refund", "_selected_action": [paid.pk]}
+def test_the_refund_action_is_not_on_an_orders_own_page(staff_client, paid):
+    # The admin runs an object's page in a transaction; the provider is asked outside one.
+    page = staff_client.get(f"{ORDERS}{paid.pk}/change/").content.decode()
 
-    asked = staff_client.post(where, data)
-    assert "Ask the payment provider" in asked.content.decode()
-    staff_client.post(where, data | {"apply": "yes", "reason": "Duplicate purchase"})
+    assert 'value="refund"' not in page
 
+
+def test_a_refund_is_never_asked_inside_a_transaction(paid, staff):
+    with transaction.atomic(), pytest.raises(RuntimeError, match="inside a transaction"):
+        order_refund_request(order_id=paid.pk, reason="x", actor=staff, webhook_url="http://x/")
+
+
+def test_a_second_refund_request_is_refused_while_the_first_is_pending(staff_client, paid, dodo):
+    Order.objects.filter(pk=paid.pk).update(provider="dodo")
+    refund(staff_client, paid)
+
+    page = refund(staff_client, paid)
+
+    assert "not refunded, a refund was asked for on" in page.content.decode()
+    assert dodo.calls().count(("POST", "/refunds")) == 1
+
+
+def test_a_refund_dodo_does_not_answer_is_kept_and_flagged_not_retried(staff_client, paid, dodo):
+    Order.objects.filter(pk=paid.pk).update(provider="dodo")
+    dodo.mode = "slow"
+
+    page = refund(staff_client, paid)
+
+    assert "Dodo did not answer" in page.content.decode()
+    assert dodo.calls().count(("POST", "/refunds")) == 1  # no retry: it may have been made
     paid.refresh_from_db()
-    assert paid.status == "refunded"
+    assert paid.status == "paid"
+    assert paid.refund_requested_at is not None
+    assert "got no answer" in paid.needs_review
 
 
 def test_an_unpaid_order_is_not_refunded(staff_client, buyer, product):
