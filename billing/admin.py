@@ -6,7 +6,12 @@ from django.urls import reverse
 
 from billing.models import Order, WebhookEvent
 from billing.providers import ProviderError
-from billing.services import RefundRefused, order_refund_request, webhook_process
+from billing.services import (
+    RefundRefused,
+    order_refund_forget,
+    order_refund_request,
+    webhook_process,
+)
 from ops.admin_actions import answered, ask_before_action
 from shop.templatetags.shop import amount
 
@@ -47,7 +52,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ["buyer", "product"]
     # Orders move only through their webhooks and services, never by hand.
     readonly_fields = [field.name for field in Order._meta.fields]
-    actions = ["refund"]
+    actions = ["refund", "forget_refund_request"]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -106,6 +111,18 @@ class OrderAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
         return None
+
+    @admin.action(
+        description="Forget an unanswered refund request (checked at the provider: no refund)",
+        permissions=["refund"],
+    )
+    def forget_refund_request(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        cleared = sum(order_refund_forget(order_id=order.pk) for order in queryset)
+        self.message_user(
+            request,
+            f"{cleared} refund request(s) forgotten; they can be asked again.",
+            messages.INFO,
+        )
 
 
 @admin.register(WebhookEvent)

@@ -119,6 +119,21 @@ def order_refund_request(*, order_id: int, reason: str, actor: User, webhook_url
     return order
 
 
+@transaction.atomic
+def order_refund_forget(*, order_id: int) -> bool:
+    """Clear a pending refund request on a paid order, once staff have checked at the provider
+    that no refund was made (it went unanswered): it can then be asked again. True if cleared."""
+    return bool(
+        Order.objects.filter(pk=order_id, status=S.PAID, refund_requested_at__isnull=False).update(
+            refund_requested_at=None,
+            refund_requested_by=None,
+            refund_reason="",
+            needs_review="",
+            updated_at=timezone.now(),
+        )
+    )
+
+
 def _payment_id(event: dict) -> str:
     value = event["data"].get("payment_id")
     return value[:100] if isinstance(value, str) else ""

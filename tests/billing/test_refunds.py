@@ -216,3 +216,17 @@ def test_a_dev_refund_of_a_refunded_order_says_no(client, buyer, paid, webhooks_
     page = client.post(f"/billing/dev/refund/{paid.public_id}/", follow=True)
 
     assert "No refund: the order is refunded." in page.content.decode()
+
+
+def test_staff_forget_an_unanswered_request_and_can_ask_again(staff_client, paid, dodo):
+    Order.objects.filter(pk=paid.pk).update(provider="dodo")
+    dodo.mode = "slow"
+    refund(staff_client, paid)
+    dodo.mode = "up"
+
+    staff_client.post(ORDERS, {"action": "forget_refund_request", "_selected_action": [paid.pk]})
+
+    paid.refresh_from_db()
+    assert (paid.refund_requested_at, paid.needs_review) == (None, "")
+    refund(staff_client, paid)
+    assert dodo.calls().count(("POST", "/refunds")) == 2
