@@ -183,7 +183,6 @@ class DevProviderEvent(models.Model):
     them, so that `reconcile_payments` can apply one whose webhook never arrived."""
 
     type = models.CharField(max_length=100)
-    payment_id = models.CharField(max_length=100)
     data = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -191,4 +190,4 @@ class DevProviderEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"dev {self.type} {self.payment_id}"
+        return f"dev {self.type} {self.data.get('payment_id', '')}"

@@ -19,7 +19,6 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('type', models.CharField(max_length=100)),
-                ('payment_id', models.CharField(max_length=100)),
                 ('data', models.JSONField()),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
             ],
