@@ -39,12 +39,7 @@ def generation_key(scope: str) -> str:
 
 def page_generation(scope: str) -> str | None:
     """The scope's current generation, None when the cache cannot say."""
-    return page_generations([scope])[0]
-
-
-def page_generations(scopes: list[str]) -> list[str | None]:
-    """The generations of several scopes in one round trip (None where the cache cannot say)."""
-    return generations_in(scopes, cache_get_many([generation_key(scope) for scope in scopes]))
+    return generations_in([scope], cache_get_many([generation_key(scope)]))[0]
 
 
 def generations_in(scopes: list[str], found: dict) -> list[str | None]:
