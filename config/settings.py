@@ -99,6 +99,8 @@ if DATABASE_URL:
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
     if _database["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, with a health check that polls the socket before asking a query.
+        _database["ENGINE"] = "ops.postgresql"
         _database.setdefault("TEST", {})["NAME"] = f"test_{_database['NAME']}"
         if env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
             # A query run five times on a connection is prepared: PostgreSQL plans it once.

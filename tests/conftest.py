@@ -4,8 +4,8 @@ import os
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from huey.contrib.djhuey import HUEY
 
 from access.downloads import presigned_forget_all
@@ -69,11 +69,10 @@ def _isolated_cache_and_tasks():
 
 
 def pytest_collection_modifyitems(config, items):
-    engine = settings.DATABASES["default"]["ENGINE"]
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
     skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://...")
     for item in items:
-        if "postgres" in item.keywords and engine != "django.db.backends.postgresql":
+        if "postgres" in item.keywords and connections["default"].vendor != "postgresql":
             item.add_marker(skip_pg)
         if "redis" in item.keywords and not os.environ.get("REDIS_URL"):
             item.add_marker(skip_redis)
