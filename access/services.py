@@ -90,26 +90,35 @@ def access_revoke(
 
 
 @transaction.atomic
-def download_record(
-    *, key: str, user_id: int, file_id: int, product_id: int, at, ip: str | None, user_agent: str
-) -> Download:
-    """Log a download (once per `key`) and stamp the owner's last download of the product."""
-    download, created = Download.objects.get_or_create(
-        key=key,
-        defaults={
-            "user_id": user_id,
-            "file_id": file_id,
-            "product_id": product_id,
-            "at": at,
-            "ip": ip,
-            "user_agent": user_agent[:300],
-        },
+def downloads_record(*, downloads: list[dict]) -> None:
+    """Log downloads (each once per its `key`: a batch run twice writes nothing more) and stamp
+    each owner's last download of each product (only ever forward). Each download is a dict of
+    key, user_id, file_id, product_id, at, ip and user_agent."""
+    Download.objects.bulk_create(
+        [
+            Download(
+                key=download["key"],
+                user_id=download["user_id"],
+                file_id=download["file_id"],
+                product_id=download["product_id"],
+                at=download["at"],
+                ip=download["ip"],
+                user_agent=download["user_agent"][:300],
+            )
+            for download in downloads
+        ],
+        ignore_conflicts=True,
     )
-    if created:
+    latest = {}
+    for download in downloads:
+        owner = (download["user_id"], download["product_id"])
+        latest[owner] = max(latest.get(owner, download["at"]), download["at"])
+    # In one order, so that two batches stamping the same owners cannot deadlock.
+    for (user_id, product_id), at in sorted(latest.items()):
         PurchasedProduct.objects.filter(
             Q(last_downloaded_at__isnull=True) | Q(last_downloaded_at__lt=at),
             user_id=user_id,
             product_id=product_id,
         ).update(last_downloaded_at=at)
+    for user_id in sorted({user_id for user_id, _ in latest}):
         library_changed(user_id=user_id)
-    return download

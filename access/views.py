@@ -12,12 +12,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from access.download_log import download_log
 from access.downloads import file_response
 from access.library import LIBRARY_TTL, library_scopes
 from access.models import Download, PurchasedProduct
 from access.selectors import owned_file, owned_purchase
 from access.services import access_grant
-from access.tasks import log_download
 from accounts.panels import Panel, panel_page
 from accounts.roles import customer_required
 from ops.htmx import wants_fragment
@@ -149,13 +149,15 @@ def download(request: HttpRequest, file_id: int) -> HttpResponse:
     file = owned_file(user=request.user, file_id=file_id)
     if file is None:
         raise Http404("No such file.")
-    log_download(
-        key=str(uuid.uuid4()),
-        user_id=request.user.pk,
-        file_id=file.pk,
-        product_id=file.product_id,
-        at=timezone.now(),
-        ip=request.META.get("REMOTE_ADDR") or None,
-        user_agent=request.headers.get("User-Agent", ""),
+    download_log.add(
+        {
+            "key": str(uuid.uuid4()),
+            "user_id": request.user.pk,
+            "file_id": file.pk,
+            "product_id": file.product_id,
+            "at": timezone.now(),
+            "ip": request.META.get("REMOTE_ADDR") or None,
+            "user_agent": request.headers.get("User-Agent", ""),
+        }
     )
     return file_response(file)

@@ -147,7 +147,7 @@ def test_the_seller_sees_owners_and_downloads_in_the_studio(client, buyer, selle
 def test_logging_the_same_download_twice_writes_one_row(buyer, product, file):
     from django.utils import timezone
 
-    from access.services import download_record
+    from access.services import downloads_record
 
     download = {
         "key": "0b0e6c1c-5d7e-4d0e-9d1c-2f1f6f7c1a11",
@@ -159,8 +159,8 @@ def test_logging_the_same_download_twice_writes_one_row(buyer, product, file):
         "user_agent": "",
     }
 
-    download_record(**download)
-    download_record(**download)
+    downloads_record(downloads=[download])
+    downloads_record(downloads=[download, download])
 
     assert Download.objects.count() == 1
 
