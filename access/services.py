@@ -8,7 +8,7 @@ from access.library import library_changed
 from access.models import AccessEvent, Download, PurchasedProduct
 from accounts.models import User
 from ops.db import insert_if_absent
-from shop.models import Product
+from shop.models import Product, ProductFile
 
 
 def _log(purchase: PurchasedProduct, kind: str, *, actor, via, reason, reference) -> None:
@@ -93,7 +93,11 @@ def access_revoke(
 def downloads_record(*, downloads: list[dict]) -> None:
     """Log downloads (each once per its `key`: a batch run twice writes nothing more) and stamp
     each owner's last download of each product (only ever forward). Each download is a dict of
-    key, user_id, file_id, product_id, at, ip and user_agent."""
+    key, user_id, file_id, product_id, at, ip and user_agent. A download of a file deleted
+    since is left out, so that it does not fail the batch it came in."""
+    files = ProductFile.objects.filter(pk__in={download["file_id"] for download in downloads})
+    still_there = set(files.values_list("pk", flat=True))
+    downloads = [download for download in downloads if download["file_id"] in still_there]
     Download.objects.bulk_create(
         [
             Download(

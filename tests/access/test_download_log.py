@@ -160,3 +160,15 @@ def test_in_immediate_mode_each_download_is_written_at_once(batches, file):
 
     assert Download.objects.count() == 1
     assert batches._flusher is None
+
+
+def test_a_download_of_a_file_deleted_since_does_not_fail_its_batch(buyer, seller, file):
+    from access.services import downloads_record
+
+    other = ProductFile.objects.get(version__product=owned_product(buyer, seller, title="Other"))
+    gone = a_download(other)
+    other.delete()
+
+    downloads_record(downloads=[a_download(file), gone])
+
+    assert list(Download.objects.values_list("file", flat=True)) == [file.pk]
