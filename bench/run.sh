@@ -41,7 +41,7 @@ with psycopg.connect(os.environ['DATABASE_URL'], autocommit=True) as db:
     db.execute('VACUUM ANALYZE')
     db.execute('CHECKPOINT')"
 
-read -r SLUG CODE SESSION FILE SELLER_SESSION < <(.venv/bin/python manage.py shell --no-imports -v0 -c "
+read -r SLUG CODE SESSION FILE SELLER_SESSION CSRF < <(.venv/bin/python manage.py shell --no-imports -v0 -c "
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from access.models import PurchasedProduct
@@ -59,7 +59,9 @@ buyer, session = signed_in('bench-buyer@example.com')
 _, seller_session = signed_in('bench-seller@example.com')
 owned = PurchasedProduct.objects.filter(user=buyer).values('product')
 file = ProductFile.objects.filter(version__product__in=owned).order_by('pk').first()
-print(link.product.slug, link.code, session, file.pk, seller_session)")
+# A signed-in browser also keeps the CSRF cookie it was given with the sign-in form.
+from django.utils.crypto import get_random_string
+print(link.product.slug, link.code, session, file.pk, seller_session, get_random_string(32))")
 
 # gunicorn serves production (README: "Why gunicorn"); BENCH_SERVER=granian compares, when
 # granian is installed in the environment (it is not a dependency).
@@ -83,9 +85,9 @@ ENDPOINTS=(
     "catalog partial|$BASE/products/?q=planner|HX-Request: true"
     "product page|$BASE/p/$SLUG/|"
     "short-link redirect|$BASE/s/$CODE|"
-    "library (1,000 owned)|$BASE/library/|Cookie: sessionid=$SESSION"
-    "download redirect (S3)|$BASE/download/$FILE/|Cookie: sessionid=$SESSION"
-    "sales page (5,000 sales)|$BASE/studio/sales/|Cookie: sessionid=$SELLER_SESSION"
+    "library (1,000 owned)|$BASE/library/|Cookie: sessionid=$SESSION; csrftoken=$CSRF"
+    "download redirect (S3)|$BASE/download/$FILE/|Cookie: sessionid=$SESSION; csrftoken=$CSRF"
+    "sales page (5,000 sales)|$BASE/studio/sales/|Cookie: sessionid=$SELLER_SESSION; csrftoken=$CSRF"
     # Again at the end: ratios are taken against the mean of both, as the machine drifts.
     "baseline (again)|$BASE/bench/baseline/|"
 )
