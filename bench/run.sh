@@ -77,8 +77,8 @@ trap 'kill $SERVER $MOTO 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 
 BASE="http://127.0.0.1:$PORT"
+BASELINE="$BASE/bench/baseline/"
 ENDPOINTS=(
-    "baseline|$BASE/bench/baseline/|"
     "home|$BASE/|"
     "catalog|$BASE/products/|"
     "catalog search|$BASE/products/?q=planner+kit|"
@@ -88,26 +88,32 @@ ENDPOINTS=(
     "library (1,000 owned)|$BASE/library/|Cookie: sessionid=$SESSION; csrftoken=$CSRF"
     "download redirect (S3)|$BASE/download/$FILE/|Cookie: sessionid=$SESSION; csrftoken=$CSRF"
     "sales page (5,000 sales)|$BASE/studio/sales/|Cookie: sessionid=$SELLER_SESSION; csrftoken=$CSRF"
-    # Again at the end: ratios are taken against the mean of both, as the machine drifts.
-    "baseline (again)|$BASE/bench/baseline/|"
 )
 RESULTS="$VAR_DIR/results.tsv"
 : > "$RESULTS"
-# BENCH_ONLY="sales|webhook" runs the baseline and the endpoints whose names match.
-only() { [ -z "${BENCH_ONLY:-}" ] || [[ "$1" =~ ^baseline ]] || [[ "$1" =~ $BENCH_ONLY ]]; }
-for entry in "${ENDPOINTS[@]}"; do
-    IFS='|' read -r name url header <<< "$entry"
-    only "$name" || continue
-    args=(-t 2 -c "$CONNECTIONS" -d "$DURATION" --latency)
+measure() {  # name url [header]
+    local name=$1 url=$2 header=${3:-}
+    local args=(-t 2 -c "$CONNECTIONS" -d "$DURATION" --latency)
     [ -n "$header" ] && args+=(-H "$header")
     curl -s -o /dev/null -w "%{http_code}" ${header:+-H "$header"} "$url" | grep -qE '^(200|302)$' \
         || { echo "$name: $url does not answer 200/302" >&2; exit 1; }
     # Warmed first: every worker's connections, imports and caches, so that the order in which
-    # endpoints run does not decide their figures (the baseline runs first).
+    # endpoints run does not decide their figures.
     wrk -t 2 -c "$CONNECTIONS" -d 2s ${header:+-H "$header"} "$url" > /dev/null
     wrk "${args[@]}" "$url" > "$VAR_DIR/wrk.out"
     .venv/bin/python bench/parse_wrk.py "$name" < "$VAR_DIR/wrk.out" >> "$RESULTS"
+}
+# BENCH_ONLY="sales|webhook" runs the endpoints whose names match.
+only() { [ -z "${BENCH_ONLY:-}" ] || [[ "$1" =~ $BENCH_ONLY ]]; }
+# The baseline runs before every endpoint and once more at the end: each endpoint's ratio is
+# to the mean of the two baselines around it, since this machine drifts by 10-20% within a run.
+for entry in "${ENDPOINTS[@]}"; do
+    IFS='|' read -r name url header <<< "$entry"
+    only "$name" || continue
+    measure baseline "$BASELINE"
+    measure "$name" "$url" "$header"
 done
+measure baseline "$BASELINE"
 
 # The webhook endpoint: new payment.succeeded events, each sent once (signed just now: the
 # endpoint refuses timestamps more than five minutes old), each paying a pending order.
