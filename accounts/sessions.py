@@ -4,10 +4,11 @@ as their user's cached copy (accounts.backends).
 A signed-in request reads its session, then, with the user id found in it, that user's copy
 and generation: two round trips to the cache, where a download has one query to make. This
 process remembers which user each session it has read belonged to, and reads that user's
-keys together with the session the next time. The memory only chooses which keys are fetched: the
-fetched copy is used only for the user the session itself names, and is checked against the
-generation read in the same MGET, exactly as when the backend reads them itself. A session
-this process has not seen yet, or whose user has changed, is read as Django reads it.
+keys together with the session the next time. The memory only chooses which keys are
+fetched: the fetched copy is used only for the user the session itself names, and is checked
+against the generation read in the same MGET, exactly as when the backend reads them itself.
+A session this process has not seen yet, or whose user has changed, is read as Django reads
+it.
 """
 
 import logging
