@@ -25,7 +25,9 @@ logger = logging.getLogger(__name__)
 
 
 class DownloadBatches:
-    def __init__(self, *, flush_every: float = 0.25, max_batch: int = 1000, max_waiting=50_000):
+    def __init__(
+        self, *, flush_every: float = 0.25, max_batch: int = 1000, max_waiting: int = 50_000
+    ):
         self.flush_every = flush_every
         self.max_batch = max_batch
         self.max_waiting = max_waiting

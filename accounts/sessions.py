@@ -11,7 +11,6 @@ A session this process has not seen yet, or whose user has changed, is read as D
 it.
 """
 
-import logging
 import threading
 
 import cachetools
@@ -21,8 +20,7 @@ from django.contrib.sessions.backends import cached_db
 from django.core.cache import DEFAULT_CACHE_ALIAS
 
 from accounts.backends import user_cache_keys
-
-logger = logging.getLogger(__name__)
+from ops.cache import cache_get_many
 
 # A session key's hash (the keys themselves are not kept) -> the id of the user it named.
 _users_of_sessions = cachetools.LRUCache(maxsize=10_000)
@@ -34,7 +32,8 @@ class SessionStore(cached_db.SessionStore):
         with _lock:
             user_id = _users_of_sessions.get(hash(self.session_key))
         data = None
-        # The user's keys live in the default cache; sessions kept elsewhere are read alone.
+        # The user's keys live in the default cache (ops.cache); sessions kept elsewhere are
+        # read alone.
         if user_id is not None and settings.SESSION_CACHE_ALIAS == DEFAULT_CACHE_ALIAS:
             data = self._load_with_user(user_id)
         if data is None:
@@ -50,11 +49,7 @@ class SessionStore(cached_db.SessionStore):
         """The session from the cache with `user_id`'s keys, None on a miss or an error
         (Django's load then reads the database)."""
         keys = user_cache_keys(user_id)
-        try:
-            found = self._cache.get_many([self.cache_key, *keys])
-        except Exception:
-            logger.warning("cache get_many failed for a session", exc_info=True)
-            return None
+        found = cache_get_many([self.cache_key, *keys])  # empty, logged, when the cache fails
         data = found.get(self.cache_key)
         if data is not None and data.get(SESSION_KEY) == user_id:
             self.fetched_user_keys = (user_id, {key: found[key] for key in keys if key in found})
