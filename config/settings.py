@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from config.env import env_bool, env_choice, env_int, env_list, env_str
+from ops.redis import fail_fast_pool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR") or BASE_DIR / "var")
@@ -119,15 +120,20 @@ else:
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache and task queue: in-process by default, both on Redis through REDIS_URL.
+# Cache and task queue: in-process by default, both on Redis through REDIS_URL. A Redis that
+# refuses or hangs costs a call at most REDIS_TIMEOUT_MS, and then nothing for a few seconds
+# (ops.redis); the cache fails soft (ops.redis_cache).
 REDIS_URL = env_str("REDIS_URL")
+REDIS_TIMEOUT = env_int("REDIS_TIMEOUT_MS", 250) / 1000
+# Seconds a task worker waits on the queue (BRPOP) before asking again.
+HUEY_READ_TIMEOUT = 1
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "ops.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "tessera",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
@@ -137,7 +143,19 @@ HUEY = {
     "name": "tessera",
     "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.MemoryHuey",
     "immediate": env_bool("HUEY_IMMEDIATE", default=not REDIS_URL),
-    "connection": {"url": REDIS_URL} if REDIS_URL else {},
+    "connection": (
+        {
+            "connection_pool": fail_fast_pool(
+                REDIS_URL,
+                connect_timeout=REDIS_TIMEOUT,
+                # Past the worker's blocking read, which Redis ends itself.
+                timeout=HUEY_READ_TIMEOUT + REDIS_TIMEOUT,
+            ),
+            "read_timeout": HUEY_READ_TIMEOUT,
+        }
+        if REDIS_URL
+        else {}
+    ),
     "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
 }
 
