@@ -118,29 +118,6 @@ class WebhookEvent(models.Model):
         return f"{self.type} {self.webhook_id}"
 
 
-class OrderNotice(models.Model):
-    """An email about an order, sent at most once: a task claims it before sending and marks it
-    sent after, so a duplicate webhook or a task run twice never sends a second one."""
-
-    class Kind(models.TextChoices):
-        RECEIPT = "receipt"
-        SALE = "sale"
-        REFUND = "refund"
-
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="notices")
-    kind = models.CharField(max_length=10, choices=Kind)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["order", "kind"], name="billing_one_notice_per_kind")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} for {self.order}"
-
-
 class ProviderCustomer(models.Model):
     """A user's customer record at a payment provider (Dodo keeps one per buyer)."""
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from access.services import access_grant, access_revoke
 from accounts.models import User
-from billing.models import Order, OrderNotice, WebhookEvent
-from billing.notices import notify_on_commit
+from billing import notices
+from billing.models import Order, WebhookEvent
 from billing.providers import ProviderError, ProviderUncertain, get_provider
 from billing.sales import sales_changed
 from ops.db import insert_if_absent
@@ -261,9 +261,9 @@ def _apply(data: dict, stored: WebhookEvent):
 
 def _notify(order: Order, *, event_type: str, owned_before: bool) -> None:
     if event_type == "payment.succeeded" and order.status in OWNING:
-        notify_on_commit(order, OrderNotice.Kind.RECEIPT, OrderNotice.Kind.SALE)
+        notices.order_notify(order=order, kinds=[notices.Kind.RECEIPT, notices.Kind.SALE])
     elif order.status == S.REFUNDED and owned_before:
-        notify_on_commit(order, OrderNotice.Kind.REFUND)
+        notices.order_notify(order=order, kinds=[notices.Kind.REFUND])
 
 
 def _payment_problem(order: Order, data: dict, payment_id: str) -> str:

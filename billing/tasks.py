@@ -1,13 +1,7 @@
 from huey.contrib.djhuey import db_task
 
 from accounts.models import User
-from billing.notices import send_notice
 from shop.models import Product
-
-
-@db_task(retries=3, retry_delay=60)
-def send_order_notice(*, order_id: int, kind: str) -> None:
-    send_notice(order_id=order_id, kind=kind)
 
 
 @db_task(retries=5, retry_delay=60)

@@ -1,20 +1,44 @@
-"""Outgoing messages. Each is sent by a Huey task after the surrounding transaction commits."""
+"""Outgoing messages, through a transactional outbox (ops.models.Notice).
 
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+`queue_email` records the message in the caller's transaction, so it exists if and only if the
+change it tells of committed, and asks a task to send it after commit. If the queue cannot be
+reached then (Redis down), nothing fails: `send_due_notices` (a periodic task) finds every
+notice that is due and unsent and queues it again. Sending is claimed first (ops.notices), so
+a notice queued twice, or taken by two workers, goes out once; a worker killed mid-send leaves
+its claim to lapse after a lease, and the notice is sent then. The one window left is a
+worker killed after the mail server took the message and before it was marked sent: then it
+goes again, with the same Message-ID, which mail systems use to drop duplicates.
+"""
+
+import uuid
+
+from django.core.mail import EmailMessage
 from django.db import transaction
 
-from ops import tasks
+from ops.db import insert_if_absent
+from ops.models import Notice
+from ops.tasks import send_notice
 
 
-def queue_email(message: EmailMessage) -> None:
-    html = None
-    if isinstance(message, EmailMultiAlternatives):
-        html = next((body for body, kind in message.alternatives if kind == "text/html"), None)
-    fields = {
-        "subject": message.subject,
-        "body": message.body,
-        "to": list(message.to),
-        "from_email": message.from_email,
-        "html": html,
-    }
-    transaction.on_commit(lambda: tasks.send_email(**fields))
+def queue_email(message: EmailMessage, *, key: str = "") -> Notice | None:
+    """Record `message` to be sent once this transaction commits; None (and nothing recorded)
+    when a notice with the same `key` exists. Without a key, every call is a new notice."""
+    html = next(
+        (body for body, kind in getattr(message, "alternatives", []) if kind == "text/html"), None
+    )
+    notice = Notice(
+        key=key or f"email-{uuid.uuid4()}",
+        channel=Notice.Channel.EMAIL,
+        message={
+            # A line break in a subject would fail every send (header injection guard).
+            "subject": " ".join(str(message.subject).split()),
+            "body": message.body,
+            "to": list(message.to),
+            "from_email": message.from_email,
+            "html": html,
+        },
+    )
+    if not insert_if_absent(notice, unique=["key"]):
+        return None
+    transaction.on_commit(lambda: send_notice(notice_id=notice.pk), robust=True)
+    return notice

@@ -1,12 +1,18 @@
-from django.core.mail import EmailMultiAlternatives
-from huey.contrib.djhuey import task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from ops.notices import notice_send, notices_due
 
 
-@task(retries=3, retry_delay=30)
-def send_email(
-    *, subject: str, body: str, to: list[str], from_email: str | None, html: str | None
-) -> None:
-    message = EmailMultiAlternatives(subject, body, from_email, to)
-    if html:
-        message.attach_alternative(html, "text/html")
-    message.send()
+@db_task()
+def send_notice(*, notice_id: int) -> None:
+    """Retried by `send_due_notices`, not by Huey: the notice keeps its own schedule."""
+    notice_send(notice_id=notice_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def send_due_notices() -> None:
+    """Queue every notice that is due and unsent: those whose queueing failed after commit,
+    whose worker died while sending, or whose last try failed."""
+    for notice_id in notices_due():
+        send_notice(notice_id=notice_id)

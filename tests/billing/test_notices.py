@@ -1,8 +1,9 @@
 import pytest
 from django.core import mail
 
-from billing.models import OrderNotice
-from billing.notices import send_notice
+from billing.notices import Kind, order_notify
+from ops.models import Notice
+from shop.models import Product
 from tests.billing.helpers import deliver, paid_product, payment_data, pending_order
 
 pytestmark = pytest.mark.django_db
@@ -36,21 +37,20 @@ def test_a_refund_sends_a_refund_notice(client, order, django_capture_on_commit_
     assert [m.subject for m in mail.outbox][-1] == "Your refund for Budget Kit"
 
 
-def test_a_notice_task_run_twice_sends_one_email(order):
-    assert send_notice(order_id=order.pk, kind="receipt") is True
-    assert send_notice(order_id=order.pk, kind="receipt") is False
+def test_an_order_notice_is_recorded_once_per_order_and_kind(order):
+    order_notify(order=order, kinds=[Kind.RECEIPT])
+    order_notify(order=order, kinds=[Kind.RECEIPT])
 
-    assert len(mail.outbox) == 1
-    assert OrderNotice.objects.get().sent_at is not None
+    assert list(Notice.objects.values_list("key", flat=True)) == [f"order-{order.pk}-receipt"]
 
 
-def test_a_failed_send_is_released_for_the_retry(order, monkeypatch):
-    monkeypatch.setattr(
-        "django.core.mail.EmailMessage.send", lambda self: (_ for _ in ()).throw(OSError("smtp"))
-    )
-    with pytest.raises(OSError, match="smtp"):
-        send_notice(order_id=order.pk, kind="receipt")
-    monkeypatch.undo()
+def test_a_title_with_a_line_break_still_sends_its_receipt(
+    order, django_capture_on_commit_callbacks
+):
+    Product.objects.filter(pk=order.product_id).update(title="Budget\r\nKit")
+    order.refresh_from_db()
 
-    assert send_notice(order_id=order.pk, kind="receipt") is True
-    assert len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        order_notify(order=order, kinds=[Kind.RECEIPT])
+
+    assert [m.subject for m in mail.outbox] == ["Your receipt for Budget Kit"]

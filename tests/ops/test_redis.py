@@ -37,7 +37,7 @@ def test_huey_enqueues_tasks_in_redis(raw_redis):
     try:
         assert isinstance(HUEY.storage, RedisStorage)
 
-        tasks.send_email(subject="s", body="b", to=["a@example.com"], from_email=None, html=None)
+        tasks.send_notice(notice_id=1)
 
         assert HUEY.pending_count() == 1
         assert raw_redis.llen(HUEY.storage.queue_key) == 1

@@ -1,0 +1,37 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Notice(models.Model):
+    """A message to someone (an email), recorded in the same transaction as the change it
+    tells of, and sent after commit by a task: a transactional outbox (ops.notifications).
+
+    `key` names what the notice is about (an order's receipt, say): a second notice with the
+    same key is never recorded, so never sent. `due_at` is when a worker may next take it:
+    taking it moves `due_at` a lease ahead, so a worker killed while sending leaves it due
+    again once the lease has run out, and a failure moves it back by a growing delay.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email"
+
+    key = models.CharField(max_length=200, unique=True)
+    channel = models.CharField(max_length=10, choices=Channel, default=Channel.EMAIL)
+    message = models.JSONField(help_text="What the channel sends: for an email, to, subject…")
+    created_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["due_at"], condition=Q(sent_at__isnull=True), name="ops_notice_due"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key
