@@ -77,6 +77,7 @@ class RedisCache(django_redis.RedisCache):
         django_redis.RedisCache.set_many
     )
     delete_many = _failing_soft(lambda *args, **kwargs: None)(django_redis.RedisCache.delete_many)
+    clear = _failing_soft(lambda *args, **kwargs: None)(django_redis.RedisCache.clear)
 
     def incr_or_create(self, key: str, delta: int = 1) -> int:
         """One INCR, which creates a missing counter, where Django's add-then-incr takes three
