@@ -103,6 +103,16 @@ if DATABASE_URL:
         # Django's backend, with a health check that polls the socket before asking a query.
         _database["ENGINE"] = "ops.postgresql"
         _database.setdefault("TEST", {})["NAME"] = f"test_{_database['NAME']}"
+        # A database that does not answer fails the request in seconds instead of holding a
+        # worker until gunicorn kills it: connecting gives up after DATABASE_CONNECT_TIMEOUT,
+        # a statement after DATABASE_STATEMENT_TIMEOUT_MS (lock waits included), and a
+        # connection whose server stops acknowledging what is sent after as long.
+        _statement_timeout = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 15_000)
+        _database.setdefault("OPTIONS", {}).update(
+            connect_timeout=env_int("DATABASE_CONNECT_TIMEOUT", 2),
+            options=f"-c statement_timeout={_statement_timeout}",
+            tcp_user_timeout=_statement_timeout,
+        )
         if env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
             # A query run five times on a connection is prepared: PostgreSQL plans it once.
             # Planning was most of a short query's time (the download's lookup: 0.6 of

@@ -1,8 +1,10 @@
 import json
+import threading
+import time
 
 import pytest
 from django.core.cache.backends.redis import RedisCache
-from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +25,7 @@ def test_healthz_is_200_when_everything_answers(client, settings):
 
 
 def test_healthz_is_503_naming_the_database_when_it_is_down(client, monkeypatch):
-    monkeypatch.setattr(connection, "cursor", _Broken)
+    monkeypatch.setattr(BaseDatabaseWrapper, "cursor", _Broken)
 
     response = client.get("/healthz")
 
@@ -60,3 +62,26 @@ def test_healthz_reports_a_redis_that_refuses_connections(client, settings, monk
 
     assert response.status_code == 503
     assert response.json()["checks"]["cache"] == "down"
+
+
+def test_healthz_is_503_within_its_deadline_when_the_database_hangs(client, monkeypatch):
+    released = threading.Event()
+    monkeypatch.setattr("ops.views._database_answers", lambda: released.wait(30))
+    started = time.monotonic()
+    try:
+        response = client.get("/healthz")
+    finally:
+        released.set()
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "down"
+    assert time.monotonic() - started < 2
+
+
+@pytest.mark.postgres
+def test_database_connections_carry_the_statement_timeout(settings):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == ("15s",)
