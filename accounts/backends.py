@@ -7,13 +7,7 @@ a role), at once and again on commit: a copy read from the old row, even one sto
 change, is never served. What is still checked on every request, from the cached row: that
 the user may sign in (`is_active`) and that the session was made with their current password
 (Django's session hash). A row changed behind the ORM's back (`QuerySet.update`) is seen
-within USER_TTL. With the cache down, users are read from the database as usual.
-
-The copy and its generation are usually read already, with the session (accounts.sessions):
-one round trip for both."""
-
-import contextlib
-from contextvars import ContextVar
+within USER_TTL. With the cache down, users are read from the database as usual."""
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
@@ -25,10 +19,6 @@ from ops.cache import cache_get_many, cache_set
 from ops.pagecache import bump_generation, generation_key, generations_in
 
 USER_TTL = 60
-
-# The session being read for this sign-in check (accounts.middleware), whose load may have
-# fetched the user's cache keys with it.
-_session = ContextVar("session", default=None)
 
 
 def _key(user_id) -> str:
@@ -44,29 +34,10 @@ def user_cache_keys(user_id) -> list[str]:
     return [_key(user_id), generation_key(_scope(user_id))]
 
 
-@contextlib.contextmanager
-def reading_session(session):
-    """While `session` is read to find its user, `get_user` uses what its load fetched."""
-    token = _session.set(session)
-    try:
-        yield
-    finally:
-        _session.reset(token)
-
-
-def _fetched_with_session(user_id) -> dict | None:
-    fetched = getattr(_session.get(), "fetched_user_keys", None)
-    if fetched is not None and fetched[0] == str(user_id):
-        return fetched[1]
-    return None
-
-
 class CachedUserMixin:
     def get_user(self, user_id):
-        # The copy and the current generation, in one round trip (often the session's).
-        found = _fetched_with_session(user_id)
-        if found is None:
-            found = cache_get_many(user_cache_keys(user_id))
+        # The copy and the current generation, in one round trip.
+        found = cache_get_many(user_cache_keys(user_id))
         (generation,) = generations_in([_scope(user_id)], found)
         cached = found.get(_key(user_id))
         if cached is not None and generation is not None and cached[0] == generation:
