@@ -7,10 +7,17 @@ a role), at once and again on commit: a copy read from the old row, even one sto
 change, is never served. What is still checked on every request, from the cached row: that
 the user may sign in (`is_active`) and that the session was made with their current password
 (Django's session hash). A row changed behind the ORM's back (`QuerySet.update`) is seen
-within USER_TTL. With the cache down, users are read from the database as usual."""
+within USER_TTL. With the cache down, users are read from the database as usual.
+
+One backend checks passwords: CachedAllauthBackend, for allauth's login form and the admin's
+alike. A check is one hash on purpose slow (PBKDF2), and Django asks every listed backend in
+turn until one says yes: the others are listed only so that the sessions they signed in stay
+valid (Django reads a session's user with the backend named in it, if still listed), and a
+failed sign-in stops at the first."""
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -49,12 +56,22 @@ class CachedUserMixin:
         return user
 
 
-class CachedModelBackend(CachedUserMixin, ModelBackend):
-    pass
-
-
 class CachedAllauthBackend(CachedUserMixin, AuthenticationBackend):
-    pass
+    def authenticate(self, request, **credentials):
+        # allauth's hashes the password once whether or not the address is known.
+        user = super().authenticate(request, **credentials)
+        if user is None and credentials.get("password"):
+            # Django's documented way to stop asking the backends listed after this one,
+            # each of which would hash the password again.
+            raise PermissionDenied
+        return user
+
+
+class CachedModelBackend(CachedUserMixin, ModelBackend):
+    """Reads the users of the sessions it signed in; checks no passwords any more."""
+
+    def authenticate(self, request, **credentials):
+        return None
 
 
 @receiver(post_save, sender=User)

@@ -143,11 +143,14 @@ HUEY = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    # Django's and allauth's, with the signed-in user read from the cache (accounts.backends).
-    "accounts.backends.CachedModelBackend",
+    # The one that checks passwords, for allauth's login and the admin's, with the signed-in
+    # user read from the cache; first, since a failed check stops Django from asking the
+    # others (accounts.backends).
     "accounts.backends.CachedAllauthBackend",
-    # Sessions made before the cached backends name these; they stay valid (remove after
-    # SESSION_COOKIE_AGE). They never authenticate anyone the two above have not.
+    # Listed only so that the sessions they signed in stay valid (Django reads a session's
+    # user with the backend it names): the first checks no passwords, the last two are never
+    # asked to. Remove the last two after SESSION_COOKIE_AGE.
+    "accounts.backends.CachedModelBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
