@@ -1,7 +1,6 @@
 """The signed-in user, read from the cache: fewer queries, never a stale identity."""
 
 import pytest
-from django.contrib.auth.hashers import get_hasher
 from django.core.cache import cache
 
 from accounts.backends import CachedModelBackend
@@ -81,22 +80,6 @@ def test_signing_in_with_a_password_still_works(client, buyer):
 
     assert response.status_code == 302
     assert client.get(PAGE).status_code == 200
-
-
-@pytest.fixture
-def password_hashes(monkeypatch):
-    """How many times a password is hashed: checking one hashes it, and so does
-    `set_password` (Django's and allauth's mitigation of timing attacks on unknown users)."""
-    hasher = type(get_hasher())
-    calls = []
-    real_encode = hasher.encode
-
-    def encode(self, *args, **kwargs):
-        calls.append(1)
-        return real_encode(self, *args, **kwargs)
-
-    monkeypatch.setattr(hasher, "encode", encode)
-    return calls
 
 
 def _sign_in(client, form: str, email: str, password: str):
