@@ -21,6 +21,7 @@ from access.services import access_grant
 from accounts.panels import Panel, panel_page
 from accounts.roles import customer_required
 from ops.htmx import wants_fragment
+from ops.network import client_ip
 from ops.pagecache import cache_page_in
 from shop.models import Product, ProductFile, ProductVersion
 
@@ -156,7 +157,7 @@ def download(request: HttpRequest, file_id: int) -> HttpResponse:
             "file_id": file.pk,
             "product_id": file.product_id,
             "at": timezone.now(),
-            "ip": request.META.get("REMOTE_ADDR") or None,
+            "ip": client_ip(request),
             "user_agent": request.headers.get("User-Agent", ""),
         }
     )

@@ -1,10 +1,12 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.models import User
 from accounts.panels import ADMIN, LIBRARY, STUDIO, places_for
+from ops.network import client_ip
 from ops.notifications import queue_email
 
 
@@ -28,3 +30,10 @@ class AccountAdapter(DefaultAccountAdapter):
         base = {"request": request, "email": email, "current_site": get_current_site(request)}
         message = self.render_mail(template_prefix, email, {**base, **context})
         queue_email(message)
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # The address rate limits key on, read as the rest of the app reads it.
+        ip = client_ip(request)
+        if ip is None:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip

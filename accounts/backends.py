@@ -9,14 +9,15 @@ the user may sign in (`is_active`) and that the session was made with their curr
 (Django's session hash). A row changed behind the ORM's back (`QuerySet.update`) is seen
 within USER_TTL. With the cache down, users are read from the database as usual.
 
-The copy and its generation are usually read already, with the session (accounts.sessions):
-one round trip for both."""
-
-import contextlib
-from contextvars import ContextVar
+One backend checks passwords: CachedAllauthBackend, for allauth's login form and the admin's
+alike. A check is one hash on purpose slow (PBKDF2), and Django asks every listed backend in
+turn until one says yes: the others are listed only so that the sessions they signed in stay
+valid (Django reads a session's user with the backend named in it, if still listed), and a
+failed sign-in stops at the first."""
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -25,10 +26,6 @@ from ops.cache import cache_get_many, cache_set
 from ops.pagecache import bump_generation, generation_key, generations_in
 
 USER_TTL = 60
-
-# The session being read for this sign-in check (accounts.middleware), whose load may have
-# fetched the user's cache keys with it.
-_session = ContextVar("session", default=None)
 
 
 def _key(user_id) -> str:
@@ -44,29 +41,10 @@ def user_cache_keys(user_id) -> list[str]:
     return [_key(user_id), generation_key(_scope(user_id))]
 
 
-@contextlib.contextmanager
-def reading_session(session):
-    """While `session` is read to find its user, `get_user` uses what its load fetched."""
-    token = _session.set(session)
-    try:
-        yield
-    finally:
-        _session.reset(token)
-
-
-def _fetched_with_session(user_id) -> dict | None:
-    fetched = getattr(_session.get(), "fetched_user_keys", None)
-    if fetched is not None and fetched[0] == str(user_id):
-        return fetched[1]
-    return None
-
-
 class CachedUserMixin:
     def get_user(self, user_id):
-        # The copy and the current generation, in one round trip (often the session's).
-        found = _fetched_with_session(user_id)
-        if found is None:
-            found = cache_get_many(user_cache_keys(user_id))
+        # The copy and the current generation, in one round trip.
+        found = cache_get_many(user_cache_keys(user_id))
         (generation,) = generations_in([_scope(user_id)], found)
         cached = found.get(_key(user_id))
         if cached is not None and generation is not None and cached[0] == generation:
@@ -78,12 +56,22 @@ class CachedUserMixin:
         return user
 
 
-class CachedModelBackend(CachedUserMixin, ModelBackend):
-    pass
-
-
 class CachedAllauthBackend(CachedUserMixin, AuthenticationBackend):
-    pass
+    def authenticate(self, request, **credentials):
+        # allauth's hashes the password once whether or not the address is known.
+        user = super().authenticate(request, **credentials)
+        if user is None and credentials.get("password"):
+            # Django's documented way to stop asking the backends listed after this one,
+            # each of which would hash the password again.
+            raise PermissionDenied
+        return user
+
+
+class CachedModelBackend(CachedUserMixin, ModelBackend):
+    """Reads the users of the sessions it signed in; checks no passwords any more."""
+
+    def authenticate(self, request, **credentials):
+        return None
 
 
 @receiver(post_save, sender=User)

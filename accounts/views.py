@@ -1,5 +1,6 @@
 from allauth.account import views as allauth_views
 from allauth.account.adapter import get_adapter
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -36,7 +37,13 @@ def profile(request: HttpRequest, *, panel: Panel) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @panel_page
 def password_change(request: HttpRequest, *, panel: Panel) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    # Each attempt checks the current password: a session left open must not be a way to
+    # guess it. allauth's own limit for its password page (ACCOUNT_RATE_LIMITS), counted
+    # before the check so that a refused attempt costs no hash.
+    limited = request.method == "POST" and not ratelimit.consume(
+        request, action="change_password", user=request.user
+    )
+    form = PasswordChangeForm(request.user, None if limited else request.POST or None)
     saved = False
     if request.method == "POST" and form.is_valid():
         user = user_change_password(
@@ -49,10 +56,12 @@ def password_change(request: HttpRequest, *, panel: Panel) -> HttpResponse:
             messages.success(request, "Your password is changed. Other sessions are signed out.")
             return redirect(f"{panel.key}:password_change")
         form, saved = PasswordChangeForm(request.user), True
-    template = "accounts/password_change.html"
+    template, status = "accounts/password_change.html", 429 if limited else 200
     if wants_fragment(request):
-        template += "#password-form"
-    return render(request, template, {"panel": panel, "form": form, "saved": saved})
+        # htmx swaps no 4xx answer: the fragment, with its notice, comes with a 200.
+        template, status = template + "#password-form", 200
+    context = {"panel": panel, "form": form, "saved": saved, "limited": limited}
+    return render(request, template, context, status=status)
 
 
 @require_POST

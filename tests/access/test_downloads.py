@@ -39,6 +39,24 @@ def test_the_owner_downloads_the_file_as_an_attachment(client, buyer, file):
     assert PurchasedProduct.objects.get().last_downloaded_at == download.at
 
 
+@pytest.mark.parametrize(
+    ("trusted_proxies", "logged"), [(0, "10.0.0.1"), (1, "203.0.113.9")], ids=["direct", "proxied"]
+)
+def test_the_log_records_the_visitors_address(
+    client, settings, buyer, file, trusted_proxies, logged
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = trusted_proxies
+    client.force_login(buyer)
+
+    client.get(
+        f"/download/{file.pk}/",
+        headers={"X-Forwarded-For": "203.0.113.9"},
+        REMOTE_ADDR="10.0.0.1",
+    )
+
+    assert Download.objects.get().ip == logged
+
+
 def test_anonymous_is_sent_to_login_and_back(client, file):
     response = client.get(f"/download/{file.pk}/")
 

@@ -80,3 +80,35 @@ def test_signing_in_with_a_password_still_works(client, buyer):
 
     assert response.status_code == 302
     assert client.get(PAGE).status_code == 200
+
+
+def _sign_in(client, form: str, email: str, password: str):
+    if form == "allauth":
+        return client.post("/accounts/login/", {"login": email, "password": password})
+    return client.post("/admin/login/?next=/admin/", {"username": email, "password": password})
+
+
+@pytest.mark.parametrize("form", ["allauth", "admin"])
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [("staff@example.com", "a-wrong-password"), ("nobody@example.com", PASSWORD)],
+    ids=["wrong-password", "unknown-email"],
+)
+def test_a_failed_sign_in_hashes_the_password_once(
+    client, staff, password_hashes, form, email, password
+):
+    response = _sign_in(client, form, email, password)
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert len(password_hashes) == 1
+
+
+@pytest.mark.parametrize(("form", "landing"), [("allauth", "/admin/"), ("admin", "/admin/")])
+def test_both_sign_in_forms_still_sign_in(client, staff, password_hashes, form, landing):
+    response = _sign_in(client, form, staff.email, PASSWORD)
+
+    assert response.status_code == 302
+    assert response["Location"] == landing
+    assert len(password_hashes) == 1
+    assert client.get("/admin/").status_code == 200

@@ -88,3 +88,42 @@ def test_logout_needs_a_post(client, buyer):
 
     client.post("/accounts/logout/")
     assert "_auth_user_id" not in client.session
+
+
+def _log_in_from(client, forwarded_for, email="buyer@example.com"):
+    return client.post(
+        "/accounts/login/",
+        {"login": email, "password": "wrong-password"},
+        headers={"X-Forwarded-For": forwarded_for},
+        REMOTE_ADDR="10.0.0.1",  # the proxy, the same for everyone
+    )
+
+
+@pytest.fixture
+def two_sign_ins_a_minute(settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login": "2/m/ip", "login_failed": False}
+
+
+@pytest.mark.usefixtures("two_sign_ins_a_minute")
+def test_behind_a_trusted_proxy_visitors_are_limited_each_on_their_own(client, buyer, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    first = [_log_in_from(client, "203.0.113.1").status_code for _ in range(3)]
+
+    second = _log_in_from(client, "203.0.113.2").status_code
+
+    assert first == [200, 200, 429]
+    assert second == 200
+
+
+@pytest.mark.usefixtures("two_sign_ins_a_minute")
+def test_without_a_trusted_proxy_a_forged_forwarded_for_escapes_no_limit(client, buyer, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    statuses = [_log_in_from(client, f"203.0.113.{i}").status_code for i in range(3)]
+
+    assert statuses == [200, 200, 429]
+
+
+def test_a_forwarded_for_shorter_than_the_trusted_proxies_is_no_error(client, buyer, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+
+    assert _log_in_from(client, "203.0.113.1").status_code == 200

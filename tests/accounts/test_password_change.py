@@ -108,3 +108,47 @@ def test_allauths_password_page_leads_to_the_panel(client, request, cast, panel)
     response = client.get("/accounts/password/change/")
 
     assert response["Location"] == f"/{panel}/account/password/"
+
+
+def test_after_five_attempts_a_minute_the_next_answers_429_and_changes_nothing(
+    client, buyer, password_hashes
+):
+    client.force_login(buyer)
+    url = "/library/account/password/"
+    statuses = [_change(client, url, old=f"guess-{i}").status_code for i in range(5)]
+    password_hashes.clear()
+
+    response = _change(client, url)  # even the right current password
+
+    assert statuses == [200] * 5
+    assert response.status_code == 429
+    assert b"Too many attempts" in response.content
+    assert password_hashes == []
+    buyer.refresh_from_db()
+    assert buyer.check_password(PASSWORD)
+
+
+def test_a_limited_htmx_attempt_shows_the_notice_in_the_form(client, buyer):
+    client.force_login(buyer)
+    url = "/library/account/password/"
+    for i in range(5):
+        _change(client, url, old=f"guess-{i}")
+
+    response = _change(client, url, **{"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    assert b"Too many attempts" in response.content
+    buyer.refresh_from_db()
+    assert buyer.check_password(PASSWORD)
+
+
+def test_the_limit_is_counted_per_user(client, buyer, seller):
+    client.force_login(buyer)
+    for i in range(6):
+        _change(client, "/library/account/password/", old=f"guess-{i}")
+    client.force_login(seller)
+
+    response = _change(client, "/studio/account/password/")
+
+    assert response.status_code == 302

@@ -1,9 +1,11 @@
 import re
+from unittest import mock
 
 import pytest
 from django.core import mail
 
 from accounts.models import User
+from ops import tasks
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +89,33 @@ def test_a_bad_signup_re_renders_with_errors_and_creates_nothing(client):
     assert response.status_code == 200
     assert b"errorlist" in response.content
     assert not User.objects.exists()
+
+
+@pytest.mark.parametrize("email", ["new@example.com", "BUYER@example.com"], ids=["new", "taken"])
+def test_signing_up_hashes_the_password_once_whether_or_not_the_address_is_taken(
+    client, buyer, password_hashes, django_capture_on_commit_callbacks, email
+):
+    response = _sign_up(client, email=email, capture=django_capture_on_commit_callbacks)
+
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert len(password_hashes) == 1
+
+
+def test_a_taken_address_gets_its_notice_by_a_task_after_commit(
+    client, buyer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            "/accounts/signup/",
+            {"email": "buyer@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        )
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert mail.outbox == []
+
+    with mock.patch("ops.tasks.send_email", wraps=tasks.send_email) as send_email:
+        for callback in callbacks:
+            callback()
+
+    assert send_email.called
+    assert [m.to for m in mail.outbox] == [["buyer@example.com"]]
+    assert "already" in mail.outbox[0].body

@@ -128,3 +128,22 @@ def test_defaults_need_no_variables():
         "ops.storage.PrivateFileSystemStorage",
         "dev",
     ]
+
+
+@pytest.mark.parametrize(("raw", "count"), [("", "0"), ("2", "2")], ids=["unset", "two"])
+def test_trusted_proxy_count_is_allauths(raw, count):
+    probe = "from django.conf import settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT)"
+
+    result = _manage(
+        "shell", "--verbosity", "0", "--no-imports", "-c", probe, TRUSTED_PROXY_COUNT=raw
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == count
+
+
+def test_a_negative_trusted_proxy_count_refuses_to_start():
+    result = _manage("check", TRUSTED_PROXY_COUNT="-1")
+
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be 0 or more" in result.stderr
