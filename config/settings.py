@@ -248,7 +248,6 @@ S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY")
 S3_PUBLIC_BUCKET = env_str("S3_PUBLIC_BUCKET")
 S3_PUBLIC_CUSTOM_DOMAIN = env_str("S3_PUBLIC_CUSTOM_DOMAIN")
 S3_PRIVATE_BUCKET = env_str("S3_PRIVATE_BUCKET")
-S3_BACKUP_BUCKET = env_str("S3_BACKUP_BUCKET")
 
 
 def _s3(bucket: str, **options: object) -> dict:
@@ -315,9 +314,6 @@ if PAYMENT_PROVIDER == "dodo" and not (DODO_PAYMENTS_API_KEY and DODO_PAYMENTS_W
         "PAYMENT_PROVIDER=dodo needs DODO_PAYMENTS_API_KEY and DODO_PAYMENTS_WEBHOOK_KEY."
     )
 
-# Telegram notifications for staff: logged unless a bot token is set.
-TELEGRAM_BOT_TOKEN = env_str("TELEGRAM_BOT_TOKEN")
-TELEGRAM_CHAT_ID = env_str("TELEGRAM_CHAT_ID")
 
 _public_file_origins = []
 if S3_PUBLIC_BUCKET:
