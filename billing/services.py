@@ -22,6 +22,7 @@ from billing.notices import notify_on_commit
 from billing.providers import ProviderError, ProviderUncertain, get_provider
 from billing.sales import sales_changed
 from ops.db import insert_if_absent
+from ops.text import unstorable
 from shop.models import Product
 
 logger = logging.getLogger(__name__)
@@ -336,6 +337,11 @@ def payments_reconcile(*, since) -> dict[str, int]:
     for stored in WebhookEvent.objects.filter(processed_at__isnull=True, received_at__gte=since):
         process(stored.pk)
     for event_type, data in get_provider().recent(since):
+        if unstorable(event_type) or unstorable(data):
+            # Never storable, as a webhook carrying it is refused (billing.webhooks.verify).
+            logger.warning("reconcile_payments: %r holds text no database can store", event_type)
+            count("refused")
+            continue
         payment_id = str(data.get("payment_id") or "")[:100]
         if WebhookEvent.objects.filter(
             type=event_type, payment_id=payment_id, processed_at__isnull=False

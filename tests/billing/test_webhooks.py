@@ -97,6 +97,43 @@ def test_a_non_utf8_body_is_400(client, order):
     assert response.status_code == 400
 
 
+UNSTORABLE = [
+    ("payment.succeeded\x00", {}),
+    ("payment.succeeded\ud800", {}),
+    ("payment.succeeded", {"payment_id": "pay\x00"}),
+    ("payment.succeeded", {"payment_id": "pay\udfff"}),
+    ("payment.succeeded", {"customer": {"name": "Bea\x00"}}),
+    ("payment.succeeded", {"metadata": {"order_id\x00": "x"}}),
+]
+
+
+@pytest.mark.parametrize(("event_type", "change"), UNSTORABLE)
+def test_signed_text_the_database_cannot_store_is_400_and_stores_nothing(
+    client, order, event_type, change
+):
+    response = deliver(client, event_type, payment_data(order) | change)
+
+    assert response.status_code == 400
+    assert not WebhookEvent.objects.exists()
+    order.refresh_from_db()
+    assert order.status == "pending"
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_nul_or_lone_surrogate_is_400_not_500_for_ever(order):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+
+    statuses = [
+        deliver(client, event_type, payment_data(order) | change).status_code
+        for event_type, change in UNSTORABLE
+    ]
+
+    assert statuses == [400] * len(UNSTORABLE)
+    assert not WebhookEvent.objects.exists()
+
+
 @pytest.mark.parametrize("minutes", [-6, 6])
 def test_a_timestamp_outside_the_tolerance_is_400(client, order, minutes):
     body = event_body("payment.succeeded", payment_data(order))
