@@ -52,6 +52,7 @@ ORDER_FIELDS = [
     "paid_at",
     "refunded_at",
     "refund_id",
+    "charged_back_at",
     "updated_at",
 ]
 
@@ -212,6 +213,8 @@ def _move(order: Order, status: str, data: dict) -> None:
     if status == S.REFUNDED:
         order.refunded_at = now
         order.refund_id = str(data.get("refund_id") or "")[:100]
+    # A chargeback counts on the day it was lost; a dispute won after it takes it back.
+    order.charged_back_at = now if status == S.CHARGED_BACK else None
 
 
 def _settle_access(order: Order, *, owned_before: bool) -> None:

@@ -235,6 +235,19 @@ def test_a_lost_dispute_revokes_and_a_won_one_restores(client, order):
     ]
 
 
+def test_a_chargeback_is_timed_and_a_dispute_won_after_it_clears_the_time(client, order):
+    deliver(client, "payment.succeeded", payment_data(order))
+
+    deliver(client, "dispute.lost", {"payment_id": "pay_1", "dispute_id": "dp_1"})
+    order.refresh_from_db()
+    assert order.status == "charged_back"
+    assert order.charged_back_at is not None
+
+    deliver(client, "dispute.won", {"payment_id": "pay_1", "dispute_id": "dp_1"})
+    order.refresh_from_db()
+    assert (order.status, order.charged_back_at) == ("paid", None)
+
+
 def test_a_database_error_mid_processing_answers_500_and_the_retry_succeeds(order):
     from django.test import Client
 
