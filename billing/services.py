@@ -53,6 +53,7 @@ ORDER_FIELDS = [
     "refunded_at",
     "refund_id",
     "charged_back_at",
+    "needs_review",
     "updated_at",
 ]
 
@@ -253,6 +254,9 @@ def _apply(data: dict, stored: WebhookEvent):
         order.checkout_session_id = str(
             data.get("checkout_session_id") or order.checkout_session_id
         )
+        # A payment applies only to an order not yet paid, whose one possible flag is an
+        # earlier payment's mismatch: this payment answers it (that event keeps its detail).
+        order.needs_review = ""
     _move(order, after, data)
     if stored.type == "payment.succeeded":
         _replay_early_events(order)

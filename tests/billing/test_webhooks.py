@@ -164,6 +164,31 @@ def test_an_unknown_order_is_stored_and_answered(client, order):
     assert not PurchasedProduct.objects.exists()
 
 
+def test_a_valid_payment_after_a_mismatch_pays_the_order_and_clears_its_flag(client, order):
+    deliver(client, "payment.succeeded", payment_data(order, "pay_short", total_amount=1))
+    order.refresh_from_db()
+    assert order.needs_review
+
+    response = deliver(client, "payment.succeeded", payment_data(order, "pay_full"))
+
+    assert response.status_code == 204
+    order.refresh_from_db()
+    assert (order.status, order.payment_id, order.needs_review) == ("paid", "pay_full", "")
+    flagged = WebhookEvent.objects.get(payment_id="pay_short")
+    assert (flagged.outcome, flagged.detail) == ("mismatch", "paid 1 USD, expected 1200 USD")
+
+
+def test_a_flag_on_a_paid_order_stays_through_later_events(client, order):
+    deliver(client, "payment.succeeded", payment_data(order))
+    deliver(client, "refund.failed", {"payment_id": "pay_1", "refund_id": "ref_1"})
+
+    deliver(client, "payment.succeeded", payment_data(order))  # a late duplicate
+    deliver(client, "dispute.opened", {"payment_id": "pay_1", "dispute_id": "dp_1"})
+
+    order.refresh_from_db()
+    assert (order.status, order.needs_review) == ("disputed", "the provider could not refund it")
+
+
 @pytest.mark.parametrize("change", [{"total_amount": 1}, {"currency": "EUR"}])
 def test_a_different_amount_or_currency_grants_nothing_and_flags_the_order(client, order, change):
     deliver(client, "payment.succeeded", payment_data(order, **change))
