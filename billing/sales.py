@@ -1,12 +1,13 @@
-"""A seller's sales figures (/studio/sales/): sales, revenue and refunds per day over a range,
-per product, and active owners (read from access), with a bar chart drawn as SVG on the
-server. Four queries whatever the range or the number of orders; the page is cached per
-seller and forgotten on every sale or refund of theirs (`sales_changed`)."""
+"""A seller's sales figures (/studio/sales/): sales, revenue, refunds and chargebacks per day
+over a range, per product, and active owners (read from access), with a bar chart drawn as
+SVG on the server. Four queries whatever the range or the number of orders; the page is
+cached per seller and forgotten on every sale, refund or chargeback of theirs
+(`sales_changed`)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, When
 from django.db.models.functions import TruncDate
 from django.http import HttpRequest
 from django.utils import timezone
@@ -44,6 +45,13 @@ class Day:
     revenue: int = 0
     refunds: int = 0
     refunded: int = 0
+    chargebacks: int = 0
+    charged_back: int = 0
+
+    @property
+    def lost(self) -> int:
+        """What went back to buyers: refunded and charged back."""
+        return self.refunded + self.charged_back
 
 
 @dataclass
@@ -55,11 +63,13 @@ class ProductRow:
     revenue: int
     refunds: int
     refunded: int
+    chargebacks: int
+    charged_back: int
     owners: int = 0
 
     @property
     def net(self) -> int:
-        return self.revenue - self.refunded
+        return self.revenue - self.refunded - self.charged_back
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,7 @@ class Bar:
     y: float
     width: float
     height: float
-    kind: str  # "sale" or "refund"
+    kind: str  # "sale", "refund" or "chargeback"
     day: Day
 
 
@@ -106,8 +116,16 @@ class CurrencyReport:
         return sum(day.refunded for day in self.days)
 
     @property
+    def chargebacks(self) -> int:
+        return sum(day.chargebacks for day in self.days)
+
+    @property
+    def charged_back(self) -> int:
+        return sum(day.charged_back for day in self.days)
+
+    @property
     def net(self) -> int:
-        return self.revenue - self.refunded
+        return self.revenue - self.refunded - self.charged_back
 
     @property
     def chart(self) -> Chart:
@@ -146,9 +164,13 @@ def sales_report(*, seller_id: int, start: date, end: date) -> SalesReport:
     orders = Order.objects.filter(product__seller_id=seller_id)
     sold = Q(paid_at__gte=since, paid_at__lt=until)
     refunded = Q(status=Order.Status.REFUNDED, refunded_at__gte=since, refunded_at__lt=until)
+    charged_back = Q(
+        status=Order.Status.CHARGED_BACK, charged_back_at__gte=since, charged_back_at__lt=until
+    )
+    is_refund, is_chargeback = Q(status=Order.Status.REFUNDED), Q(status=Order.Status.CHARGED_BACK)
 
-    # Every order ever paid counts as a sale on the day it was paid, refunded later or not; a
-    # refund counts on the day it was made.
+    # Every order ever paid counts as a sale on the day it was paid, refunded or charged back
+    # later or not; a refund counts on the day it was made, a chargeback on the day it was lost.
     by_currency: dict[str, dict[date, Day]] = {}
 
     def day(currency: str, when: date) -> Day:
@@ -164,15 +186,22 @@ def sales_report(*, seller_id: int, start: date, end: date) -> SalesReport:
     ):
         entry = day(row["currency"], row["day"])
         entry.sales, entry.revenue = row["count"], row["total"]
+    money_back_at = Case(When(is_refund, then=F("refunded_at")), default=F("charged_back_at"))
     for row in (
-        orders.filter(refunded)
-        .annotate(day=TruncDate("refunded_at"))
+        orders.filter(refunded | charged_back)
+        .annotate(day=TruncDate(money_back_at))
         .values("day", "currency")
-        .annotate(count=Count("pk"), total=Sum("amount"))
+        .annotate(
+            refunds=Count("pk", filter=is_refund),
+            refunded=Sum("amount", filter=is_refund, default=0),
+            chargebacks=Count("pk", filter=is_chargeback),
+            charged_back=Sum("amount", filter=is_chargeback, default=0),
+        )
         .order_by()
     ):
         entry = day(row["currency"], row["day"])
-        entry.refunds, entry.refunded = row["count"], row["total"]
+        entry.refunds, entry.refunded = row["refunds"], row["refunded"]
+        entry.chargebacks, entry.charged_back = row["chargebacks"], row["charged_back"]
 
     span = [start + timedelta(days=n) for n in range((end - start).days + 1)]
     currencies = [
@@ -181,13 +210,15 @@ def sales_report(*, seller_id: int, start: date, end: date) -> SalesReport:
     ]
 
     rows = list(
-        orders.filter(sold | refunded)
+        orders.filter(sold | refunded | charged_back)
         .values("product_id", "product__title", "currency")
         .annotate(
             sales=Count("pk", filter=sold),
             revenue=Sum("amount", filter=sold, default=0),
             refunds=Count("pk", filter=refunded),
             refunded=Sum("amount", filter=refunded, default=0),
+            chargebacks=Count("pk", filter=charged_back),
+            charged_back=Sum("amount", filter=charged_back, default=0),
         )
         .order_by("-revenue", "product__title", "currency")[: TOP_PRODUCTS + 1]
     )
@@ -201,6 +232,8 @@ def sales_report(*, seller_id: int, start: date, end: date) -> SalesReport:
             revenue=row["revenue"],
             refunds=row["refunds"],
             refunded=row["refunded"],
+            chargebacks=row["chargebacks"],
+            charged_back=row["charged_back"],
             owners=owners.get(row["product_id"], 0),
         )
         for row in rows[:TOP_PRODUCTS]
@@ -222,11 +255,11 @@ X_LABELS = 6
 
 
 def bar_chart(days: list[Day]) -> Chart:
-    """Revenue per day as bars above the baseline, refunds below it."""
+    """Revenue per day as bars above the baseline; refunds below it, chargebacks under them."""
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
     highest = max((day.revenue for day in days), default=0)
-    deepest = max((day.refunded for day in days), default=0)
+    deepest = max((day.lost for day in days), default=0)
     scale = plot_height / (highest + deepest) if highest + deepest else 0
     baseline = TOP + (highest * scale if deepest else plot_height)
     slot = plot_width / max(len(days), 1)
@@ -240,6 +273,9 @@ def bar_chart(days: list[Day]) -> Chart:
         if day.refunded:
             height = day.refunded * scale
             bars.append(Bar(x, baseline, width, height, "refund", day))
+        if day.charged_back:
+            height = day.charged_back * scale
+            bars.append(Bar(x, baseline + day.refunded * scale, width, height, "chargeback", day))
     y_labels = [(baseline, 0, False)]
     if highest:
         y_labels.append((TOP, highest, False))

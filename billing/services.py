@@ -22,6 +22,7 @@ from billing.models import Order, WebhookEvent
 from billing.providers import ProviderError, ProviderUncertain, get_provider
 from billing.sales import sales_changed
 from ops.db import insert_if_absent
+from ops.text import unstorable
 from shop.models import Product
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,8 @@ ORDER_FIELDS = [
     "paid_at",
     "refunded_at",
     "refund_id",
+    "charged_back_at",
+    "needs_review",
     "updated_at",
 ]
 
@@ -211,6 +214,8 @@ def _move(order: Order, status: str, data: dict) -> None:
     if status == S.REFUNDED:
         order.refunded_at = now
         order.refund_id = str(data.get("refund_id") or "")[:100]
+    # A chargeback counts on the day it was lost; a dispute won after it takes it back.
+    order.charged_back_at = now if status == S.CHARGED_BACK else None
 
 
 def _settle_access(order: Order, *, owned_before: bool) -> None:
@@ -249,6 +254,9 @@ def _apply(data: dict, stored: WebhookEvent):
         order.checkout_session_id = str(
             data.get("checkout_session_id") or order.checkout_session_id
         )
+        # A payment applies only to an order not yet paid, whose one possible flag is an
+        # earlier payment's mismatch: this payment answers it (that event keeps its detail).
+        order.needs_review = ""
     _move(order, after, data)
     if stored.type == "payment.succeeded":
         _replay_early_events(order)
@@ -336,6 +344,11 @@ def payments_reconcile(*, since) -> dict[str, int]:
     for stored in WebhookEvent.objects.filter(processed_at__isnull=True, received_at__gte=since):
         process(stored.pk)
     for event_type, data in get_provider().recent(since):
+        if unstorable(event_type) or unstorable(data):
+            # Never storable, as a webhook carrying it is refused (billing.webhooks.verify).
+            logger.warning("reconcile_payments: %r holds text no database can store", event_type)
+            count("refused")
+            continue
         payment_id = str(data.get("payment_id") or "")[:100]
         if WebhookEvent.objects.filter(
             type=event_type, payment_id=payment_id, processed_at__isnull=False

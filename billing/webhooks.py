@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from django.conf import settings
 from standardwebhooks import Webhook
 
+from ops.text import unstorable
+
 
 class InvalidWebhook(Exception):
     """A delivery that is not a verified, well-formed webhook (answered 400)."""
@@ -40,6 +42,10 @@ def verify(body: bytes, headers: dict[str, str]) -> dict:
         raise InvalidWebhook("no event type")
     if not isinstance(event.get("data"), dict):
         raise InvalidWebhook("no event data")
+    if unstorable(event) or unstorable(headers["webhook-id"]):
+        # Signed, but never storable: PostgreSQL refuses a NUL, UTF-8 a lone surrogate, and
+        # the event is stored before anything else. A 500 would have the sender retry forever.
+        raise InvalidWebhook("text the database cannot store (NUL or lone surrogate)")
     return event
 
 

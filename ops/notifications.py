@@ -18,6 +18,7 @@ from django.db import transaction
 from ops.db import insert_if_absent
 from ops.models import Notice
 from ops.tasks import send_notice
+from ops.text import single_line
 
 
 def queue_email(message: EmailMessage, *, key: str = "") -> Notice | None:
@@ -31,7 +32,7 @@ def queue_email(message: EmailMessage, *, key: str = "") -> Notice | None:
         channel=Notice.Channel.EMAIL,
         message={
             # A line break in a subject would fail every send (header injection guard).
-            "subject": " ".join(str(message.subject).split()),
+            "subject": single_line(str(message.subject)),
             "body": message.body,
             "to": list(message.to),
             "from_email": message.from_email,

@@ -14,6 +14,8 @@ from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
+from ops.text import validate_single_line
+
 # No 0/O, 1/I/l: a short code read aloud or typed from print must not be ambiguous.
 SHORT_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 SHORT_CODE_LENGTH = 8
@@ -41,7 +43,7 @@ def new_short_code() -> str:
 
 
 class Category(models.Model):
-    name = models.CharField(max_length=80, unique=True)
+    name = models.CharField(max_length=80, unique=True, validators=[validate_single_line])
     slug = models.SlugField(max_length=90, unique=True)
 
     class Meta:
@@ -141,9 +143,9 @@ class Product(models.Model):
     seller = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="products"
     )
-    title = models.CharField(max_length=120)
+    title = models.CharField(max_length=120, validators=[validate_single_line])
     slug = models.SlugField(max_length=140, unique=True, editable=False)
-    tagline = models.CharField(max_length=160, blank=True)
+    tagline = models.CharField(max_length=160, blank=True, validators=[validate_single_line])
     description = models.TextField(blank=True, help_text="Markdown. Raw HTML is not rendered.")
     price = models.PositiveIntegerField(default=0, help_text="In minor units (cents); 0 is free.")
     currency = models.CharField(max_length=3, choices=CURRENCIES, default="USD")
@@ -187,7 +189,7 @@ class Product(models.Model):
 
 class ProductVersion(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="versions")
-    label = models.CharField(max_length=40)
+    label = models.CharField(max_length=40, validators=[validate_single_line])
     changelog = models.TextField(blank=True)
     released_at = models.DateTimeField(default=timezone.now)
 
@@ -220,7 +222,12 @@ class ProductFile(models.Model):
 class ShortLink(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="short_links")
     code = models.CharField(max_length=SHORT_CODE_LENGTH, unique=True, default=new_short_code)
-    label = models.CharField(max_length=80, blank=True, help_text="A campaign or a channel.")
+    label = models.CharField(
+        max_length=80,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="A campaign or a channel.",
+    )
     is_active = models.BooleanField(default=True)
     visits = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

@@ -174,7 +174,7 @@ def short_link_new(request: HttpRequest, *, panel: Panel, pk: int) -> HttpRespon
         link = short_link_create(product=product, label=form.cleaned_data["label"])
         messages.success(request, f"Short link {link.code} is ready.")
     else:
-        messages.error(request, "Give the link a label of at most 80 characters.")
+        messages.error(request, f"No short link: {' '.join(form.errors['label'])}")
     return redirect("studio:product", pk=product.pk)
 
 

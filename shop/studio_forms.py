@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
+from ops.text import validate_single_line
 from shop.forms import to_cents
 from shop.models import CURRENCIES, MIN_PAID_PRICE, Category, Product
 from shop.uploads import check_product_file, reencode_cover
@@ -27,21 +28,21 @@ class PriceField(forms.DecimalField):
 
 
 class ProductCreateForm(forms.Form):
-    title = forms.CharField(max_length=120)
-    tagline = forms.CharField(max_length=160, required=False)
+    title = forms.CharField(max_length=120, validators=[validate_single_line])
+    tagline = forms.CharField(max_length=160, required=False, validators=[validate_single_line])
     price = PriceField(initial=0)
     currency = forms.ChoiceField(choices=CURRENCIES, initial="USD")
 
 
 class TitleForm(forms.Form):
-    title = forms.CharField(max_length=120)
+    title = forms.CharField(max_length=120, validators=[validate_single_line])
 
     def changes(self) -> dict:
         return {"title": self.cleaned_data["title"]}
 
 
 class TaglineForm(forms.Form):
-    tagline = forms.CharField(max_length=160, required=False)
+    tagline = forms.CharField(max_length=160, required=False, validators=[validate_single_line])
 
     def changes(self) -> dict:
         return {"tagline": self.cleaned_data["tagline"]}
@@ -128,7 +129,11 @@ class MultipleFileField(forms.FileField):
 class VersionForm(forms.Form):
     MAX_FILES = 20
 
-    label = forms.CharField(max_length=40, help_text="For example 1.2.0 or “Spring edition”.")
+    label = forms.CharField(
+        max_length=40,
+        validators=[validate_single_line],
+        help_text="For example 1.2.0 or “Spring edition”.",
+    )
     changelog = forms.CharField(
         required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What changed, in Markdown.",
@@ -173,4 +178,8 @@ class CoverForm(forms.Form):
 
 
 class ShortLinkForm(forms.Form):
-    label = forms.CharField(max_length=80, help_text="A campaign or a channel, e.g. “Newsletter”.")
+    label = forms.CharField(
+        max_length=80,
+        validators=[validate_single_line],
+        help_text="A campaign or a channel, e.g. “Newsletter”.",
+    )

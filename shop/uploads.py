@@ -97,6 +97,12 @@ def check_product_file(upload: UploadedFile) -> CheckedFile:
 
 
 COVER_MAX_SIDE = 2400
+# Decoding takes 1 to 4 bytes a pixel whatever the file's size: a 500 kB PNG may declare
+# 13000 x 13000 pixels and take a gigabyte. The size is in the header, read before decoding.
+COVER_MAX_PIXELS = 40_000_000
+# Pillow's own guard, for every image this process opens: it warns above the limit and
+# refuses above twice it (by default about 89 and 179 megapixels).
+Image.MAX_IMAGE_PIXELS = COVER_MAX_PIXELS
 
 
 def reencode_cover(upload: UploadedFile) -> ContentFile:
@@ -105,19 +111,30 @@ def reencode_cover(upload: UploadedFile) -> ContentFile:
     name = safe_name(upload.name or "cover")
     if upload.size > settings.COVER_MAX_BYTES:
         raise ValidationError(f"{name} is larger than {filesizeformat(settings.COVER_MAX_BYTES)}.")
+    too_many_pixels = ValidationError(
+        f"{name} has too many pixels: a cover may have at most "
+        f"{COVER_MAX_PIXELS // 1_000_000} megapixels (8000 by 5000, say)."
+    )
     try:
         upload.seek(0)
         with Image.open(upload) as probe:
+            if probe.width * probe.height > COVER_MAX_PIXELS:
+                raise too_many_pixels
             probe.verify()
         upload.seek(0)
         with Image.open(upload) as image:
             if image.format not in {"PNG", "JPEG", "WEBP", "GIF"}:
                 raise ValidationError(f"{name}: use a PNG, JPEG, WebP or GIF image.")
+            # thumbnail() decodes a JPEG at a reduced scale (draft) and halves before it
+            # resamples, so a large photo is never held at full size.
             image.thumbnail((COVER_MAX_SIDE, COVER_MAX_SIDE))
             buffer = io.BytesIO()
             image.convert("RGB").save(buffer, format="WEBP", quality=85)
     except ValidationError:
         raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Raised by Image.open from the header alone (the warning where warnings are errors).
+        raise too_many_pixels from None
+    except (OSError, SyntaxError, ValueError):
         raise ValidationError(f"{name} is not an image we can read.") from None
     return ContentFile(buffer.getvalue(), name="cover.webp")

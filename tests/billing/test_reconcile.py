@@ -209,3 +209,20 @@ def test_an_event_that_cannot_be_applied_stops_no_other(client, order, buyer, se
     reconcile()  # the next run applies the one that failed
     order.refresh_from_db()
     assert order.status == "paid"
+
+
+def test_a_listed_event_the_database_cannot_store_is_refused_and_stops_no_other(
+    order, buyer, seller, dodo
+):
+    other = pending_order(buyer, paid_product(seller, title="Other Kit"))
+    dodo.listed["/payments"] = [
+        dodo_payment(order, payment_id="pay\x001"),
+        dodo_payment(other, payment_id="pay_2"),
+    ]
+
+    assert "(1 applied, 1 refused)" in reconcile()
+
+    order.refresh_from_db()
+    other.refresh_from_db()
+    assert (order.status, other.status) == ("pending", "paid")
+    assert WebhookEvent.objects.get().payment_id == "pay_2"

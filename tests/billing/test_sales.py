@@ -31,6 +31,11 @@ def refund(client, order: Order) -> None:
     assert deliver(client, "refund.succeeded", data).status_code == 204
 
 
+def charge_back(client, order: Order, outcome: str = "dispute.lost") -> None:
+    data = {"payment_id": order.payment_id, "dispute_id": f"dp_{order.pk}"}
+    assert deliver(client, outcome, data).status_code == 204
+
+
 def today_range() -> str:
     today = timezone.localdate()
     return f"?start={today - timedelta(days=6):%Y-%m-%d}&end={today:%Y-%m-%d}"
@@ -99,6 +104,48 @@ def test_sales_refunds_and_owners_over_the_range(client, seller, buyer):
     assert (kit_row.sales, kit_row.revenue, kit_row.refunds, kit_row.owners) == (2, 2400, 1, 1)
     assert (icons_row.sales, icons_row.revenue, icons_row.owners) == (1, 500, 2)
     assert report.active_owners == 3
+
+
+def test_chargebacks_are_subtracted_like_refunds_and_shown(client, seller, buyer):
+    kit = paid_product(seller, title="Budget Kit", price=1200)
+    sell(client, buyer, kit, payment_id="pay_1")
+    refund(client, sell(client, make_user("second@example.com"), kit, payment_id="pay_2"))
+    charge_back(client, sell(client, make_user("third@example.com"), kit, payment_id="pay_3"))
+    client.force_login(seller)
+
+    response = client.get(URL + today_range())
+
+    (usd,) = response.context["report"].currencies
+    assert (usd.sales, usd.revenue, usd.refunded) == (3, 3600, 1200)
+    assert (usd.chargebacks, usd.charged_back, usd.net) == (1, 1200, 1200)
+    (row,) = response.context["report"].products
+    assert (row.chargebacks, row.charged_back, row.net, row.owners) == (1, 1200, 1200, 1)
+    page = response.content.decode()
+    assert '<th scope="col">Charged back</th>' in page
+    assert page.count('<rect class="chart__chargeback"') == 1
+    assert "1 chargeback, $12.00" in page
+
+
+def test_a_chargeback_counts_on_the_day_it_was_lost(client, seller, buyer):
+    order = sell(client, buyer, paid_product(seller), payment_id="pay_1", days_ago=40)
+    charge_back(client, order)
+    client.force_login(seller)
+
+    (usd,) = client.get(URL + today_range()).context["report"].currencies
+
+    assert (usd.sales, usd.chargebacks, usd.net) == (0, 1, -1200)
+
+
+def test_a_dispute_won_after_a_chargeback_counts_as_a_sale_again(client, seller, buyer):
+    order = sell(client, buyer, paid_product(seller), payment_id="pay_1")
+    charge_back(client, order)
+    client.force_login(seller)
+    assert client.get(URL).context["report"].currencies[0].chargebacks == 1
+
+    charge_back(client, order, "dispute.won")
+
+    (usd,) = client.get(URL).context["report"].currencies
+    assert (usd.sales, usd.chargebacks, usd.net) == (1, 0, 1200)
 
 
 def test_the_chart_is_svg_with_a_bar_per_day_with_sales_and_refunds(client, seller, buyer):
@@ -201,6 +248,8 @@ def test_the_query_count_does_not_grow_with_sales(client, seller, buyer):
         order = sell(client, make_user(f"b{n}@example.com"), product, payment_id=f"pay_{n}")
         if n % 2:
             refund(client, order)
+        elif n % 3:
+            charge_back(client, order)
             Order.objects.filter(pk=order.pk).update(paid_at=timezone.now() - timedelta(days=n))
 
     with CaptureQueriesContext(connection) as many:
@@ -272,6 +321,21 @@ def test_bars_are_proportional_and_refunds_hang_below_the_baseline():
     assert refunded.height == pytest.approx(sales[0].height)
     assert sales[1].y == pytest.approx(10)  # the tallest reaches the top
     assert all(bar.x + bar.width <= chart.right for bar in chart.bars)
+
+
+def test_chargebacks_hang_under_the_refunds():
+    today = timezone.localdate()
+    days = [Day(today, sales=1, revenue=1000, refunded=500, charged_back=1500)]
+
+    chart = bar_chart(days)
+
+    bars = {bar.kind: bar for bar in chart.bars}
+    assert bars["refund"].y == chart.baseline
+    assert bars["chargeback"].y == pytest.approx(chart.baseline + bars["refund"].height)
+    assert bars["chargeback"].height == pytest.approx(3 * bars["refund"].height)
+    assert bars["chargeback"].y + bars["chargeback"].height == pytest.approx(
+        chart.height - 26  # the bottom of the plot: the deepest day reaches it
+    )
 
 
 def test_a_chart_of_nothing_has_no_bars():

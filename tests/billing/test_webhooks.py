@@ -97,6 +97,43 @@ def test_a_non_utf8_body_is_400(client, order):
     assert response.status_code == 400
 
 
+UNSTORABLE = [
+    ("payment.succeeded\x00", {}),
+    ("payment.succeeded\ud800", {}),
+    ("payment.succeeded", {"payment_id": "pay\x00"}),
+    ("payment.succeeded", {"payment_id": "pay\udfff"}),
+    ("payment.succeeded", {"customer": {"name": "Bea\x00"}}),
+    ("payment.succeeded", {"metadata": {"order_id\x00": "x"}}),
+]
+
+
+@pytest.mark.parametrize(("event_type", "change"), UNSTORABLE)
+def test_signed_text_the_database_cannot_store_is_400_and_stores_nothing(
+    client, order, event_type, change
+):
+    response = deliver(client, event_type, payment_data(order) | change)
+
+    assert response.status_code == 400
+    assert not WebhookEvent.objects.exists()
+    order.refresh_from_db()
+    assert order.status == "pending"
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_nul_or_lone_surrogate_is_400_not_500_for_ever(order):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+
+    statuses = [
+        deliver(client, event_type, payment_data(order) | change).status_code
+        for event_type, change in UNSTORABLE
+    ]
+
+    assert statuses == [400] * len(UNSTORABLE)
+    assert not WebhookEvent.objects.exists()
+
+
 @pytest.mark.parametrize("minutes", [-6, 6])
 def test_a_timestamp_outside_the_tolerance_is_400(client, order, minutes):
     body = event_body("payment.succeeded", payment_data(order))
@@ -125,6 +162,31 @@ def test_an_unknown_order_is_stored_and_answered(client, order):
     assert response.status_code == 204
     assert WebhookEvent.objects.get().outcome == "unknown_order"
     assert not PurchasedProduct.objects.exists()
+
+
+def test_a_valid_payment_after_a_mismatch_pays_the_order_and_clears_its_flag(client, order):
+    deliver(client, "payment.succeeded", payment_data(order, "pay_short", total_amount=1))
+    order.refresh_from_db()
+    assert order.needs_review
+
+    response = deliver(client, "payment.succeeded", payment_data(order, "pay_full"))
+
+    assert response.status_code == 204
+    order.refresh_from_db()
+    assert (order.status, order.payment_id, order.needs_review) == ("paid", "pay_full", "")
+    flagged = WebhookEvent.objects.get(payment_id="pay_short")
+    assert (flagged.outcome, flagged.detail) == ("mismatch", "paid 1 USD, expected 1200 USD")
+
+
+def test_a_flag_on_a_paid_order_stays_through_later_events(client, order):
+    deliver(client, "payment.succeeded", payment_data(order))
+    deliver(client, "refund.failed", {"payment_id": "pay_1", "refund_id": "ref_1"})
+
+    deliver(client, "payment.succeeded", payment_data(order))  # a late duplicate
+    deliver(client, "dispute.opened", {"payment_id": "pay_1", "dispute_id": "dp_1"})
+
+    order.refresh_from_db()
+    assert (order.status, order.needs_review) == ("disputed", "the provider could not refund it")
 
 
 @pytest.mark.parametrize("change", [{"total_amount": 1}, {"currency": "EUR"}])
@@ -196,6 +258,19 @@ def test_a_lost_dispute_revokes_and_a_won_one_restores(client, order):
         "revoked",
         "restored",
     ]
+
+
+def test_a_chargeback_is_timed_and_a_dispute_won_after_it_clears_the_time(client, order):
+    deliver(client, "payment.succeeded", payment_data(order))
+
+    deliver(client, "dispute.lost", {"payment_id": "pay_1", "dispute_id": "dp_1"})
+    order.refresh_from_db()
+    assert order.status == "charged_back"
+    assert order.charged_back_at is not None
+
+    deliver(client, "dispute.won", {"payment_id": "pay_1", "dispute_id": "dp_1"})
+    order.refresh_from_db()
+    assert (order.status, order.charged_back_at) == ("paid", None)
 
 
 def test_a_database_error_mid_processing_answers_500_and_the_retry_succeeds(order):

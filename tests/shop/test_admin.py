@@ -41,6 +41,26 @@ def test_the_change_form_cannot_set_the_status(client, staff, seller):
     assert 'name="featured"' not in page
 
 
+def test_the_change_form_refuses_a_title_on_two_lines(client, staff, seller):
+    product = make_product(seller, title="Kit")
+    client.force_login(staff)
+    data = {
+        "seller": seller.pk,
+        "title": "Kit\nBcc: everyone@example.com",
+        "price": 0,
+        "currency": "USD",
+    }
+    data |= {f"{prefix}-TOTAL_FORMS": 0 for prefix in ("versions", "short_links")}
+    data |= {f"{prefix}-INITIAL_FORMS": 0 for prefix in ("versions", "short_links")}
+
+    response = client.post(f"{PRODUCTS}{product.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert b"Keep it on one line" in response.content
+    product.refresh_from_db()
+    assert product.title == "Kit"
+
+
 def test_feature_and_archive_actions(client, staff, seller):
     product = make_product(seller, title="Kit")
     add_version(product)

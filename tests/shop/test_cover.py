@@ -1,4 +1,6 @@
 import io
+import struct
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,6 +15,28 @@ def image_bytes(fmt="PNG", size=(800, 600)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (80, 70, 220)).save(buffer, format=fmt)
     return buffer.getvalue()
+
+
+def huge_png(width: int, height: int) -> bytes:
+    """A real black 1-bit PNG of that size, written a row at a time: it declares width x height
+    pixels but compresses to a few tens of kB, and is made without ever holding the image."""
+    row = b"\x00" + bytes((width + 7) // 8)  # filter type 0, then the row's bits
+    compressor = zlib.compressobj(9)
+    pixels = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1 bit, greyscale
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def stored_covers(settings) -> list:
+    folder = settings.MEDIA_ROOT / "covers"
+    return list(folder.iterdir()) if folder.exists() else []
 
 
 @pytest.fixture
@@ -81,6 +105,53 @@ def test_things_that_are_not_images_are_refused(client, seller, product, name, c
     assert message in response.content
     product.refresh_from_db()
     assert not product.cover
+
+
+@pytest.mark.parametrize("size", [(13000, 13000), (7000, 6000)])
+def test_a_cover_with_too_many_pixels_is_refused_before_decoding(
+    client, seller, product, settings, monkeypatch, size
+):
+    bomb = huge_png(*size)
+    assert len(bomb) < 500_000
+    monkeypatch.setattr(Image.Image, "load", lambda self: pytest.fail("decoded"))
+    client.force_login(seller)
+
+    response = client.post(url(product), {"cover": SimpleUploadedFile("bomb.png", bomb)})
+
+    assert response.status_code == 200
+    assert b"bomb.png has too many pixels: a cover may have at most 40 megapixels" in (
+        response.content
+    )
+    product.refresh_from_db()
+    assert not product.cover
+    assert stored_covers(settings) == []
+
+
+def test_the_pixel_count_is_checked_even_without_pillow_s_own_guard(
+    client, seller, product, monkeypatch
+):
+    # Pillow's guard is process-wide, and anything may lower it (None turns it off).
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", None)
+    monkeypatch.setattr(Image.Image, "load", lambda self: pytest.fail("decoded"))
+    client.force_login(seller)
+
+    response = client.post(
+        url(product), {"cover": SimpleUploadedFile("big.png", huge_png(8000, 5001))}
+    )
+
+    assert b"big.png has too many pixels" in response.content
+    product.refresh_from_db()
+    assert not product.cover
+
+
+def test_a_cover_at_the_pixel_limit_is_accepted(client, seller, product):
+    client.force_login(seller)
+
+    client.post(url(product), {"cover": SimpleUploadedFile("c.png", huge_png(8000, 5000))})
+
+    product.refresh_from_db()
+    with Image.open(product.cover) as stored:
+        assert stored.size == (2400, 1500)
 
 
 def test_too_big_covers_are_refused(client, seller, product, settings):

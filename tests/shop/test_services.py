@@ -26,6 +26,17 @@ def test_the_slug_is_derived_once_and_survives_a_new_title(seller):
     assert product.title == "Budget Kit for Notion"
 
 
+@pytest.mark.parametrize("field", ["title", "tagline"])
+def test_a_title_or_tagline_on_two_lines_is_refused_by_the_service(seller, field):
+    product = make_product(seller, title="Budget Kit")
+
+    with pytest.raises(ValidationError, match="Keep it on one line"):
+        product_update(product=product, **{field: "Budget\nKit"})
+
+    product.refresh_from_db()
+    assert (product.title, product.tagline) == ("Budget Kit", "")
+
+
 def test_equal_titles_get_distinct_slugs(seller):
     first = make_product(seller, title="Icons")
     second = make_product(seller, title="Icons")

@@ -118,6 +118,17 @@ def test_a_seller_adds_a_labelled_link_and_sees_its_visits(client, seller, link)
     assert "2 visits" in page
 
 
+def test_a_link_label_is_one_line(client, seller, link):
+    client.force_login(seller)
+
+    response = client.post(
+        f"/studio/products/{link.product.pk}/links/", {"label": "News\nletter"}, follow=True
+    )
+
+    assert "No short link: Keep it on one line" in response.content.decode()
+    assert link.product.short_links.count() == 1
+
+
 def test_a_seller_disables_and_enables_a_link(
     client, seller, link, django_capture_on_commit_callbacks
 ):

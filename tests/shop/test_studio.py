@@ -99,6 +99,19 @@ def test_an_invalid_new_product_re_renders_with_errors(client, seller):
     assert not Product.objects.exists()
 
 
+def test_a_new_product_s_title_and_tagline_are_one_line(client, seller):
+    client.force_login(seller)
+
+    response = client.post(
+        "/studio/products/new/",
+        {"title": "Icon\nPack", "tagline": "Icons\r\nfor all", "price": "0", "currency": "EUR"},
+    )
+
+    assert response.status_code == 200
+    assert response.content.count(b"Keep it on one line") == 2
+    assert not Product.objects.exists()
+
+
 def test_the_edit_page_shows_every_field(client, seller, product):
     client.force_login(seller)
 
@@ -159,6 +172,10 @@ def test_categories_are_saved_inline(client, seller, product):
     [
         ("title", {"title": "   "}, b"This field is required"),
         ("title", {"title": "x" * 121}, b"at most 120 characters"),
+        ("title", {"title": "Budget\nKit"}, b"Keep it on one line"),
+        ("title", {"title": "Budget\rBcc: x@example.com"}, b"Keep it on one line"),
+        ("title", {"title": "Budget\tKit"}, b"Keep it on one line"),
+        ("tagline", {"tagline": "Plan\u2028it"}, b"Keep it on one line"),
         ("price", {"price": "-1", "currency": "USD"}, b"greater than or equal to 0"),
         ("price", {"price": "abc", "currency": "USD"}, b"Enter a number"),
         ("price", {"price": "5", "currency": "XYZ"}, b"Select a valid choice"),

@@ -109,6 +109,17 @@ def test_a_label_cannot_repeat(client, seller, product):
     assert product.versions.count() == 1
 
 
+def test_a_label_is_one_line(client, seller, product, settings):
+    client.force_login(seller)
+
+    response = post(client, product, upload("guide.pdf", PDF), label="1.0\n2.0")
+
+    assert response.status_code == 200
+    assert b"Keep it on one line" in response.content
+    assert not product.versions.exists()
+    assert stored_files(settings) == []
+
+
 @pytest.mark.parametrize(
     ("raw", "clean"),
     [
