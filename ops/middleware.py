@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.cache import patch_cache_control
 
 from ops.text import unstorable
 
@@ -44,3 +45,19 @@ class UnstorableTextMiddleware:
         if any(unstorable(key) or unstorable(values) for key, values in request.POST.lists()):
             return _refuse()
         return None
+
+
+class PrivatePagesMiddleware:
+    """What a signed-in visitor is shown (pages, fragments, file downloads and their
+    redirects) is theirs alone: `Cache-Control: private, no-store`, so that no shared cache
+    (a CDN, a proxy) and no browser's disk keeps it for the next person at that computer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
