@@ -3,7 +3,7 @@ import uuid
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, Subquery
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,7 +16,7 @@ from access.download_log import download_log
 from access.downloads import file_response
 from access.library import LIBRARY_TTL, library_scopes
 from access.models import Download, PurchasedProduct
-from access.selectors import owned_file, owned_purchase
+from access.selectors import owned_files, owned_purchase
 from access.services import access_grant
 from accounts.panels import Panel, panel_page
 from accounts.roles import customer_required
@@ -146,9 +146,7 @@ def library_product(request: HttpRequest, slug: str, *, panel: Panel) -> HttpRes
 def download(request: HttpRequest, file_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    file = owned_file(user=request.user, file_id=file_id)
-    if file is None:
-        raise Http404("No such file.")
+    file = get_object_or_404(owned_files(user=request.user), pk=file_id)
     download_log.add(
         {
             "key": str(uuid.uuid4()),
