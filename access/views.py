@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -87,17 +86,16 @@ def _library_purchases(user, *, q: str, updates_only: bool):
     return purchases
 
 
-def _library_entries(request: HttpRequest, *, q: str, updates_only: bool) -> str:
-    page = Paginator(
-        _library_purchases(request.user, q=q, updates_only=updates_only), LIBRARY_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+def _library_entries(page) -> list[dict]:
+    """Each purchase on the page with its latest version and that version's files; at most two
+    queries for the whole page."""
     versions = ProductVersion.objects.in_bulk(
         [p.latest_version_id for p in page.object_list if p.latest_version_id]
     )
     files = {}
     for file in ProductFile.objects.filter(version__in=versions.keys()):
         files.setdefault(file.version_id, []).append(file)
-    entries = [
+    return [
         {
             "purchase": purchase,
             "product": purchase.product,
@@ -111,8 +109,6 @@ def _library_entries(request: HttpRequest, *, q: str, updates_only: bool) -> str
         }
         for purchase in page.object_list
     ]
-    context = {"page": page, "entries": entries, "q": q, "updates": updates_only}
-    return render_to_string("access/library.html#entries", context, request)
 
 
 @require_safe
@@ -122,11 +118,17 @@ def _library_entries(request: HttpRequest, *, q: str, updates_only: bool) -> str
 def library(request: HttpRequest, *, panel: Panel) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     updates_only = request.GET.get("updates") == "1"
-    entries = _library_entries(request, q=q, updates_only=updates_only)
-    if wants_fragment(request):
-        return HttpResponse(entries)
-    context = {"panel": panel, "entries": mark_safe(entries), "q": q, "updates": updates_only}  # noqa: S308 - our own rendered template
-    return render(request, "access/library.html", context)
+    purchases = _library_purchases(request.user, q=q, updates_only=updates_only)
+    page = Paginator(purchases, LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "panel": panel,
+        "page": page,
+        "entries": _library_entries(page),
+        "q": q,
+        "updates": updates_only,
+    }
+    template = "access/library.html#entries" if wants_fragment(request) else "access/library.html"
+    return render(request, template, context)
 
 
 @require_safe
