@@ -7,10 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from access.models import PurchasedProduct
-from access.services import access_revoke
-from shop.services import product_archive
+from access.services import access_grant, access_revoke
+from shop.services import product_archive, product_publish
 from tests.access.helpers import owned_product
-from tests.conftest import add_version, make_seller
+from tests.conftest import add_version, make_product, make_seller
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -175,6 +175,22 @@ def test_a_repeat_visit_reads_nothing_from_the_database(
         response = client.get("/library/")
 
     assert b"Budget Kit" in response.content
+
+
+def test_a_grant_and_a_restore_show_in_a_cached_library_at_once(client, buyer, seller):
+    product = make_product(seller, title="Outline Icons")
+    add_version(product)
+    product_publish(product=product)  # before the page is cached: the catalog's bump is spent
+    client.force_login(buyer)
+    assert b"Outline Icons" not in client.get("/library/").content
+
+    access_grant(user=buyer, product=product, source="purchase", via="test")
+    assert b"Outline Icons" in client.get("/library/").content
+
+    access_revoke(user=buyer, product=product, reason="refund", via="test")
+    assert b"Outline Icons" not in client.get("/library/").content
+    access_grant(user=buyer, product=product, source="staff", via="test")
+    assert b"Outline Icons" in client.get("/library/").content
 
 
 def test_a_revoked_product_leaves_a_cached_library_at_once(client, buyer, seller):
