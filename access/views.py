@@ -1,5 +1,3 @@
-import uuid
-
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, Subquery
@@ -7,16 +5,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from access.download_log import download_log
 from access.downloads import file_response
 from access.library import LIBRARY_TTL, library_scopes
 from access.models import Download, PurchasedProduct
 from access.selectors import owned_files, owned_purchase
-from access.services import access_grant
+from access.services import access_grant, download_record
 from accounts.panels import Panel, panel_page
 from accounts.roles import customer_required
 from ops.htmx import wants_fragment
@@ -149,15 +145,10 @@ def download(request: HttpRequest, file_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     file = get_object_or_404(owned_files(user=request.user), pk=file_id)
-    download_log.add(
-        {
-            "key": str(uuid.uuid4()),
-            "user_id": request.user.pk,
-            "file_id": file.pk,
-            "product_id": file.product_id,
-            "at": timezone.now(),
-            "ip": request.META.get("REMOTE_ADDR") or None,
-            "user_agent": request.headers.get("User-Agent", ""),
-        }
+    download_record(
+        user=request.user,
+        file=file,
+        ip=request.META.get("REMOTE_ADDR") or None,
+        user_agent=request.headers.get("User-Agent", ""),
     )
     return file_response(file)

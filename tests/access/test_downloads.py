@@ -25,10 +25,13 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def test_the_owner_downloads_the_file_as_an_attachment(client, buyer, file):
+def test_the_owner_downloads_the_file_as_an_attachment(
+    client, buyer, file, django_capture_on_commit_callbacks
+):
     client.force_login(buyer)
 
-    response = client.get(f"/download/{file.pk}/", headers={"User-Agent": "Tester/1.0"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(f"/download/{file.pk}/", headers={"User-Agent": "Tester/1.0"})
 
     assert response.status_code == 200
     assert body(response) == CONTENT
@@ -144,27 +147,6 @@ def test_the_seller_sees_owners_and_downloads_in_the_studio(client, buyer, selle
     assert "Active owners</dt><dd>1</dd>" in page
     assert "Downloads</dt><dd>1</dd>" in page
     assert "Bea Buyer" in page
-
-
-def test_logging_the_same_download_twice_writes_one_row(buyer, product, file):
-    from django.utils import timezone
-
-    from access.services import downloads_record
-
-    download = {
-        "key": "0b0e6c1c-5d7e-4d0e-9d1c-2f1f6f7c1a11",
-        "user_id": buyer.pk,
-        "file_id": file.pk,
-        "product_id": product.pk,
-        "at": timezone.now(),
-        "ip": None,
-        "user_agent": "",
-    }
-
-    downloads_record(downloads=[download])
-    downloads_record(downloads=[download, download])
-
-    assert Download.objects.count() == 1
 
 
 def test_the_owned_file_lookup_is_one_query_with_the_product(

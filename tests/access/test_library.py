@@ -203,7 +203,9 @@ def test_a_revoked_product_leaves_a_cached_library_at_once(client, buyer, seller
     assert b"Budget Kit" not in client.get("/library/").content
 
 
-def test_a_download_clears_the_update_mark_of_a_cached_library(client, buyer, seller):
+def test_a_download_clears_the_update_mark_of_a_cached_library(
+    client, buyer, seller, django_capture_on_commit_callbacks
+):
     product = owned_product(buyer, seller)
     PurchasedProduct.objects.filter(user=buyer).update(last_downloaded_at=timezone.now())
     add_version(product, label="2.0.0")
@@ -211,7 +213,8 @@ def test_a_download_clears_the_update_mark_of_a_cached_library(client, buyer, se
     assert b"Update available" in client.get("/library/").content
 
     latest = product.versions.first().files.get()
-    client.get(f"/download/{latest.pk}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(f"/download/{latest.pk}/")
 
     assert b"Update available" not in client.get("/library/").content
 
