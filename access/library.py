@@ -9,20 +9,17 @@ buyer's library scope, the account its own (accounts.pages), the catalog the cat
 
 from django.http import HttpRequest
 
-from accounts.pages import account_scope
-from ops.pagecache import bump_generation
+from accounts.pages import ACCOUNT
+from ops.pagecache import PageScope
 from shop.catalog import PAGES
 
+LIBRARY = PageScope("library")
 LIBRARY_TTL = 600
 
 
-def _scope(user_id: int) -> str:
-    return f"library-{user_id}"
-
-
 def library_scopes(request: HttpRequest) -> list[str]:
-    return [_scope(request.user.pk), account_scope(request.user.pk), PAGES]
+    return [LIBRARY.of(request.user.pk), ACCOUNT.of(request.user.pk), PAGES.of()]
 
 
 def library_changed(*, user_id: int) -> None:
-    bump_generation(_scope(user_id))
+    LIBRARY.changed(user_id)

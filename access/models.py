@@ -124,8 +124,8 @@ class AccessEvent(models.Model):
 
 
 class Download(models.Model):
-    """One download, written by a task after the response: `key` makes a second run of the same
-    task a no-op."""
+    """One download, written before the file is handed over (access.services.download_record):
+    evidence in a dispute."""
 
     key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(

@@ -89,40 +89,29 @@ def access_revoke(
     return purchase
 
 
-@transaction.atomic
-def downloads_record(*, downloads: list[dict]) -> None:
-    """Log downloads (each once per its `key`: a batch run twice writes nothing more) and stamp
-    each owner's last download of each product (only ever forward). Each download is a dict of
-    key, user_id, file_id, product_id, at, ip and user_agent. A download of a file deleted
-    since is left out, so that it does not fail the batch it came in."""
-    files = ProductFile.objects.filter(pk__in={download["file_id"] for download in downloads})
-    still_there = set(files.values_list("pk", flat=True))
-    downloads = [download for download in downloads if download["file_id"] in still_there]
-    Download.objects.bulk_create(
-        [
-            Download(
-                key=download["key"],
-                user_id=download["user_id"],
-                file_id=download["file_id"],
-                product_id=download["product_id"],
-                at=download["at"],
-                ip=download["ip"],
-                user_agent=download["user_agent"][:300],
-            )
-            for download in downloads
-        ],
-        ignore_conflicts=True,
+def download_record(*, user: User, file: ProductFile, ip: str | None, user_agent: str) -> Download:
+    """Log a download of `file` (one of `owned_files`, with its `product_id`) before the file is
+    handed over: the log is dispute evidence, so it is durable by the time the buyer has the
+    file. Stamping the owner's last download (what the library's "Update available" compares)
+    follows on a task (`download_stamp`): a queue out of reach loses a stamp, never the log."""
+    from access.tasks import stamp_download  # which imports this module
+
+    # One INSERT, atomic on its own: a transaction around it would cost two more round trips.
+    download = Download.objects.create(
+        user=user, file=file, product_id=file.product_id, ip=ip, user_agent=user_agent[:300]
     )
-    latest = {}
-    for download in downloads:
-        owner = (download["user_id"], download["product_id"])
-        latest[owner] = max(latest.get(owner, download["at"]), download["at"])
-    # In one order, so that two batches stamping the same owners cannot deadlock.
-    for (user_id, product_id), at in sorted(latest.items()):
-        PurchasedProduct.objects.filter(
-            Q(last_downloaded_at__isnull=True) | Q(last_downloaded_at__lt=at),
-            user_id=user_id,
-            product_id=product_id,
-        ).update(last_downloaded_at=at)
-    for user_id in sorted({user_id for user_id, _ in latest}):
-        library_changed(user_id=user_id)
+    transaction.on_commit(lambda: stamp_download(download_id=download.pk), robust=True)
+    return download
+
+
+def download_stamp(*, download: Download) -> None:
+    """Stamp the owner's last download of the product with this one, only ever forward, and
+    forget their library page (its "Update available" mark) when the stamp moved. Safe to run
+    twice, and in any order."""
+    stamped = PurchasedProduct.objects.filter(
+        Q(last_downloaded_at__isnull=True) | Q(last_downloaded_at__lt=download.at),
+        user_id=download.user_id,
+        product_id=download.product_id,
+    ).update(last_downloaded_at=download.at)
+    if stamped:
+        library_changed(user_id=download.user_id)

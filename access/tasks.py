@@ -1,10 +1,10 @@
 from huey.contrib.djhuey import db_task
 
-from access.services import downloads_record
+from access.models import Download
+from access.services import download_stamp
 
 
 @db_task(retries=3, retry_delay=10)
-def log_downloads(*, downloads: list[dict]) -> None:
-    """A batch of the download log (access.download_log), written off the requests' path; safe
-    to run twice (each download's `key`)."""
-    downloads_record(downloads=downloads)
+def stamp_download(*, download_id: int) -> None:
+    """The owner's last download, stamped off the request's path (access.download_record)."""
+    download_stamp(download=Download.objects.get(pk=download_id))

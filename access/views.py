@@ -1,23 +1,18 @@
-import uuid
-
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, Subquery
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from access.download_log import download_log
 from access.downloads import file_response
 from access.library import LIBRARY_TTL, library_scopes
 from access.models import Download, PurchasedProduct
-from access.selectors import owned_file, owned_purchase
-from access.services import access_grant
+from access.selectors import owned_files, owned_purchase
+from access.services import access_grant, download_record
 from accounts.panels import Panel, panel_page
 from accounts.roles import customer_required
 from ops.htmx import wants_fragment
@@ -88,17 +83,16 @@ def _library_purchases(user, *, q: str, updates_only: bool):
     return purchases
 
 
-def _library_entries(request: HttpRequest, *, q: str, updates_only: bool) -> str:
-    page = Paginator(
-        _library_purchases(request.user, q=q, updates_only=updates_only), LIBRARY_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+def _library_entries(page) -> list[dict]:
+    """Each purchase on the page with its latest version and that version's files; at most two
+    queries for the whole page."""
     versions = ProductVersion.objects.in_bulk(
         [p.latest_version_id for p in page.object_list if p.latest_version_id]
     )
     files = {}
     for file in ProductFile.objects.filter(version__in=versions.keys()):
         files.setdefault(file.version_id, []).append(file)
-    entries = [
+    return [
         {
             "purchase": purchase,
             "product": purchase.product,
@@ -112,8 +106,6 @@ def _library_entries(request: HttpRequest, *, q: str, updates_only: bool) -> str
         }
         for purchase in page.object_list
     ]
-    context = {"page": page, "entries": entries, "q": q, "updates": updates_only}
-    return render_to_string("access/library.html#entries", context, request)
 
 
 @require_safe
@@ -123,11 +115,17 @@ def _library_entries(request: HttpRequest, *, q: str, updates_only: bool) -> str
 def library(request: HttpRequest, *, panel: Panel) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     updates_only = request.GET.get("updates") == "1"
-    entries = _library_entries(request, q=q, updates_only=updates_only)
-    if wants_fragment(request):
-        return HttpResponse(entries)
-    context = {"panel": panel, "entries": mark_safe(entries), "q": q, "updates": updates_only}  # noqa: S308 - our own rendered template
-    return render(request, "access/library.html", context)
+    purchases = _library_purchases(request.user, q=q, updates_only=updates_only)
+    page = Paginator(purchases, LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "panel": panel,
+        "page": page,
+        "entries": _library_entries(page),
+        "q": q,
+        "updates": updates_only,
+    }
+    template = "access/library.html#entries" if wants_fragment(request) else "access/library.html"
+    return render(request, template, context)
 
 
 @require_safe
@@ -147,18 +145,11 @@ def library_product(request: HttpRequest, slug: str, *, panel: Panel) -> HttpRes
 def download(request: HttpRequest, file_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    file = owned_file(user=request.user, file_id=file_id)
-    if file is None:
-        raise Http404("No such file.")
-    download_log.add(
-        {
-            "key": str(uuid.uuid4()),
-            "user_id": request.user.pk,
-            "file_id": file.pk,
-            "product_id": file.product_id,
-            "at": timezone.now(),
-            "ip": client_ip(request),
-            "user_agent": request.headers.get("User-Agent", ""),
-        }
+    file = get_object_or_404(owned_files(user=request.user), pk=file_id)
+    download_record(
+        user=request.user,
+        file=file,
+        ip=client_ip(request),
+        user_agent=request.headers.get("User-Agent", ""),
     )
     return file_response(file)

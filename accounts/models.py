@@ -4,18 +4,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 
-class UserQuerySet(models.QuerySet):
-    def customers(self):
-        return self.filter(is_customer=True)
-
-    def sellers(self):
-        return self.filter(is_seller=True)
-
-    def staff(self):
-        return self.filter(is_staff=True)
-
-
-class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+class UserManager(BaseUserManager):
     use_in_migrations = True
 
     @classmethod

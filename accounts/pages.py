@@ -1,16 +1,14 @@
 """What every cached panel page shows of its user's own account (their name and roles, in the
 navigation), as a page-cache scope (ops.pagecache): a panel page that is cached per user lists
-`account_scope(user.pk)` among its scopes, and it is forgotten when the account changes."""
+`ACCOUNT.of(user.pk)` among its scopes, and it is forgotten when the account changes."""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accounts.models import User
-from ops.pagecache import bump_generation
+from ops.pagecache import PageScope
 
-
-def account_scope(user_id: int) -> str:
-    return f"account-{user_id}"
+ACCOUNT = PageScope("account")
 
 
 @receiver(post_save, sender=User)
@@ -18,4 +16,4 @@ def forget_account_pages(sender, instance: User, update_fields=None, **kwargs) -
     # Mirrors the account into cached pages (DESIGN 6); a login, which only stamps
     # last_login, changes nothing shown.
     if set(update_fields or ()) != {"last_login"}:
-        bump_generation(account_scope(instance.pk))
+        ACCOUNT.changed(instance.pk)

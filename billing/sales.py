@@ -13,9 +13,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from access.selectors import active_owner_counts
-from accounts.pages import account_scope
+from accounts.pages import ACCOUNT
 from billing.models import Order
-from ops.pagecache import bump_generation
+from ops.pagecache import PageScope
 from shop.catalog import PAGES
 
 SALES_TTL = 300
@@ -23,19 +23,16 @@ PRESETS = (7, 30, 90, 365)
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
 TOP_PRODUCTS = 50
-
-
-def _scope(seller_id: int) -> str:
-    return f"sales-{seller_id}"
+SALES = PageScope("sales")
 
 
 def sales_scopes(request: HttpRequest) -> list[str]:
     # The catalog's too: product titles appear in the per-product table.
-    return [_scope(request.user.pk), account_scope(request.user.pk), PAGES]
+    return [SALES.of(request.user.pk), ACCOUNT.of(request.user.pk), PAGES.of()]
 
 
 def sales_changed(*, seller_id: int) -> None:
-    bump_generation(_scope(seller_id))
+    SALES.changed(seller_id)
 
 
 @dataclass

@@ -6,14 +6,15 @@ token, swapped for placeholders, and served with the new request's own. Anonymou
 shared by anonymous visitors; a signed-in user's pages are theirs alone. A page is stored
 with the generations of its scopes and served only while they are current (both read in one
 round trip); anything that changes what a scope's pages show bumps its generation
-(`bump_generation`), and every entry also expires on its own. With the cache down, pages are
-rendered as usual.
+(`bump_generation`, or `PageScope.changed`), and every entry also expires on its own. With the
+cache down, pages are rendered as usual.
 """
 
 import hashlib
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.messages import get_messages
@@ -67,6 +68,21 @@ def bump_generation(scope: str) -> None:
     commit, so a page rendered from the old rows in between is not the one kept."""
     _new_generation(scope)
     transaction.on_commit(lambda: _new_generation(scope))
+
+
+@dataclass(frozen=True)
+class PageScope:
+    """One kind of cached page, named once: `of()` is the scope its pages are cached under
+    (`of(owner_id)` for pages that are one user's own, such as a buyer's library), `changed()`
+    forgets them."""
+
+    name: str
+
+    def of(self, owner_id: int | None = None) -> str:
+        return self.name if owner_id is None else f"{self.name}-{owner_id}"
+
+    def changed(self, owner_id: int | None = None) -> None:
+        bump_generation(self.of(owner_id))
 
 
 def _cacheable_request(request: HttpRequest, *, signed_in: bool) -> bool:
@@ -145,5 +161,5 @@ def cache_page_in(
     return decorator
 
 
-def cache_anonymous_page(scope: str, timeout: int) -> Callable:
-    return cache_page_in(lambda request: [scope], timeout)
+def cache_anonymous_page(scope: PageScope, timeout: int) -> Callable:
+    return cache_page_in(lambda request: [scope.of()], timeout)

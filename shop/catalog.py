@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from ops.cache import cache_get, cache_set
-from ops.pagecache import bump_generation, page_generation
+from ops.pagecache import PageScope, page_generation
 from shop.models import Product
 
 PAGE_SIZE = 24
@@ -17,7 +17,7 @@ SEARCH_CANDIDATES = 1000
 # Cards show neither; the search document alone is larger than the rest of the row.
 CARD_DEFERRED = ("description", "search_document", "seller__password")
 # The scope of the anonymous page cache that home, catalog and product pages share.
-PAGES = "catalog"
+PAGES = PageScope("catalog")
 PAGES_TTL = 600
 COUNT_TTL = 600
 # Counting stops here: past it the catalog says "over 1000" and a count costs the same at a
@@ -27,7 +27,7 @@ COUNT_LIMIT = 1_000
 
 def catalog_changed() -> None:
     """What buyers see has changed: cached catalog pages are forgotten."""
-    bump_generation(PAGES)
+    PAGES.changed()
 
 
 def _matching(
@@ -84,7 +84,7 @@ class CatalogPaginator(Paginator):
         self.filters = {k: v for k, v in filters.items() if k != "sort"}
 
     def _count_key(self) -> str | None:
-        generation = page_generation(PAGES)
+        generation = page_generation(PAGES.of())
         if generation is None:
             return None
         described = repr(sorted((k, repr(v)) for k, v in self.filters.items()))

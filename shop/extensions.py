@@ -30,8 +30,8 @@ def register_studio_section(render: Renderer) -> None:
         _studio_sections.append(render)
 
 
-def call_to_action(request: HttpRequest, product: Product) -> SafeString | None:
-    return mark_safe(_call_to_action[-1](request, product)) if _call_to_action else None  # noqa: S308 - renderers return escaped template output
+def call_to_action(request: HttpRequest, product: Product) -> SafeString:
+    return mark_safe(_call_to_action[-1](request, product))  # noqa: S308 - renderers return escaped template output
 
 
 def studio_sections(request: HttpRequest, product: Product) -> list[SafeString]:

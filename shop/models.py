@@ -83,15 +83,10 @@ def _search_query(text: str) -> SearchQuery:
 
 
 class ProductQuerySet(models.QuerySet):
-    def search(self, text: str):
-        """Products matching `text`, annotated with `rank` (higher is better).
-
-        PostgreSQL: full-text search over title, tagline and description, ranked. Elsewhere
-        (SQLite, the embedded default): every word must appear in one of those fields.
-        """
-        return self.matching(text).ranked(text)
-
     def matching(self, text: str):
+        """Products matching `text`. PostgreSQL: full-text search over title, tagline and
+        description. Elsewhere (SQLite, the embedded default): every word must appear in one of
+        those fields."""
         text = text.strip()
         if not text:
             return self

@@ -1,14 +1,12 @@
-import uuid
-
 import pytest
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Permission
-from django.utils import timezone
 
 from access.admin import AccessEventAdmin, OwnersInline, PurchasedProductAdmin
 from access.models import AccessEvent, Download, PurchasedProduct
-from access.services import access_grant, access_revoke, downloads_record
+from access.selectors import owned_files
+from access.services import access_grant, access_revoke, download_record
 from tests.conftest import add_version, make_product, make_user
 
 pytestmark = pytest.mark.django_db
@@ -320,21 +318,8 @@ def test_events_filter_and_search(client, staff, grant, query, shown):
 def test_the_download_log_is_read_only_and_searchable(client, staff, buyer, kit):
     version = add_version(kit)
     bought(buyer, kit)
-    key = str(uuid.uuid4())
-    downloads_record(
-        downloads=[
-            {
-                "key": key,
-                "user_id": buyer.pk,
-                "file_id": version.files.get().pk,
-                "product_id": kit.pk,
-                "at": timezone.now(),
-                "ip": "203.0.113.7",
-                "user_agent": "curl",
-            }
-        ]
-    )
-    download = Download.objects.get(key=key)
+    file = owned_files(user=buyer).get(version=version)
+    download = download_record(user=buyer, file=file, ip="203.0.113.7", user_agent="curl")
     client.force_login(staff)
 
     found = client.get("/admin/access/download/?q=203.0.113.7")

@@ -1,17 +1,14 @@
-"""Downloads reach the log in batches, one task per batch (access.download_log)."""
+"""The download log is written in the request, before the file is handed over (it is dispute
+evidence); the owner's last-download stamp follows on a task (access.services)."""
 
-import os
-import time
-import uuid
 from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from access.download_log import DownloadBatches, download_log
 from access.models import Download, PurchasedProduct
+from access.services import download_stamp
 from shop.models import ProductFile
 from tests.access.helpers import owned_product
 
@@ -24,7 +21,6 @@ def queued():
     HUEY.immediate = False
     HUEY.storage.flush_queue()
     yield
-    download_log.flush()  # nothing left for the next test's immediate mode
     HUEY.storage.flush_queue()
     HUEY.immediate = True
 
@@ -32,25 +28,6 @@ def queued():
 @pytest.fixture
 def file(buyer, seller) -> ProductFile:
     return ProductFile.objects.get(version__product=owned_product(buyer, seller))
-
-
-@pytest.fixture
-def batches():
-    batches = DownloadBatches(flush_every=3600)  # flushed by the tests themselves
-    yield batches
-    batches._closed.set()
-
-
-def a_download(file, *, at=None) -> dict:
-    return {
-        "key": str(uuid.uuid4()),
-        "user_id": file.version.product.purchases.get().user_id,
-        "file_id": file.pk,
-        "product_id": file.version.product_id,
-        "at": at or timezone.now(),
-        "ip": "203.0.113.9",
-        "user_agent": "Tester/1.0",
-    }
 
 
 def run_queued_tasks() -> int:
@@ -65,110 +42,59 @@ def run_queued_tasks() -> int:
     return len(messages)
 
 
-def test_downloads_wait_then_go_to_the_log_as_one_task(queued, batches, file):
-    now = timezone.now()
-    for minutes in (3, 1, 2):
-        batches.add(a_download(file, at=now - timedelta(minutes=minutes)))
-
-    assert HUEY.pending_count() == 0
-    batches.flush()
-
-    assert run_queued_tasks() == 1
-    assert Download.objects.count() == 3
-    assert PurchasedProduct.objects.get().last_downloaded_at == now - timedelta(minutes=1)
+def last_downloaded_at():
+    return PurchasedProduct.objects.get().last_downloaded_at
 
 
-def test_waiting_downloads_go_on_their_own(queued, file):
-    batches = DownloadBatches(flush_every=0.05)
-    batches.add(a_download(file))
-
-    deadline = time.monotonic() + 5
-    while HUEY.pending_count() == 0 and time.monotonic() < deadline:
-        time.sleep(0.02)
-
-    batches.close()
-    assert HUEY.pending_count() == 1
-
-
-def test_a_full_batch_goes_at_once(queued, file):
-    batches = DownloadBatches(flush_every=3600, max_batch=2)
-    batches.add(a_download(file))
-    batches.add(a_download(file))
-
-    assert HUEY.pending_count() == 1
-    batches.close()
-
-
-def test_while_the_queue_is_down_downloads_wait_for_the_next_batch(queued, batches, file):
-    first, second = a_download(file), a_download(file)
-    batches.add(first)
-    with mock.patch("access.download_log.log_downloads", side_effect=ConnectionError):
-        batches.flush()
-    batches.add(second)
-
-    batches.flush()
-
-    assert run_queued_tasks() == 1
-    assert set(Download.objects.values_list("key", flat=True)) == {
-        uuid.UUID(first["key"]),
-        uuid.UUID(second["key"]),
-    }
-
-
-def test_beyond_the_limit_the_oldest_waiting_downloads_are_dropped(queued, file):
-    batches = DownloadBatches(flush_every=3600, max_waiting=2)
-    downloads = [a_download(file) for _ in range(3)]
-    for download in downloads:
-        batches.add(download)
-
-    with mock.patch("access.download_log.log_downloads", side_effect=ConnectionError):
-        batches.flush()
-
-    assert batches._waiting == downloads[1:]
-    batches._closed.set()
-
-
-# gunicorn forks its workers from a master without threads; here the flusher is running.
-@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
-def test_a_forked_process_does_not_send_its_parents_downloads(queued, batches, file):
-    batches.add(a_download(file))
-
-    pid = os.fork()
-    if pid == 0:  # the child
-        os._exit(0 if batches._waiting == [] and batches._flusher is None else 1)
-    _, status = os.waitpid(pid, 0)
-
-    assert os.waitstatus_to_exitcode(status) == 0
-    assert len(batches._waiting) == 1
-
-
-def test_a_download_answers_before_its_log_is_written(queued, client, buyer, file):
+# Transactions as in production (autocommit): the on-commit work runs as it would there.
+@pytest.mark.django_db(transaction=True)
+def test_the_download_is_logged_when_the_file_is_handed_over(queued, client, buyer, file):
     client.force_login(buyer)
 
     response = client.get(f"/download/{file.pk}/", headers={"User-Agent": "Tester/1.0"})
 
     assert response.status_code == 200
-    assert not Download.objects.exists()
-    download_log.flush()
-    run_queued_tasks()
     download = Download.objects.get()
     assert (download.user, download.file, download.user_agent) == (buyer, file, "Tester/1.0")
+    assert last_downloaded_at() is None  # the stamp waits in the queue
+    assert run_queued_tasks() == 1
+    assert last_downloaded_at() == download.at
 
 
-def test_in_immediate_mode_each_download_is_written_at_once(batches, file):
-    batches.add(a_download(file))
+@pytest.mark.django_db(transaction=True)
+def test_a_queue_out_of_reach_loses_the_stamp_not_the_download(queued, client, buyer, file, caplog):
+    client.force_login(buyer)
 
+    with mock.patch.object(HUEY.storage, "enqueue", side_effect=ConnectionError("queue down")):
+        response = client.get(f"/download/{file.pk}/")
+
+    assert response.status_code == 200
     assert Download.objects.count() == 1
-    assert batches._flusher is None
+    assert last_downloaded_at() is None
+    assert "queue down" in caplog.text
 
 
-def test_a_download_of_a_file_deleted_since_does_not_fail_its_batch(buyer, seller, file):
-    from access.services import downloads_record
+def test_the_stamp_only_moves_forward(client, buyer, file, django_capture_on_commit_callbacks):
+    client.force_login(buyer)
+    with django_capture_on_commit_callbacks() as stamps:  # run by hand, out of order
+        client.get(f"/download/{file.pk}/")
+        client.get(f"/download/{file.pk}/")
+    earlier, later = Download.objects.order_by("at", "pk")
+    Download.objects.filter(pk=earlier.pk).update(at=later.at - timedelta(minutes=5))
 
-    other = ProductFile.objects.get(version__product=owned_product(buyer, seller, title="Other"))
-    gone = a_download(other)
-    other.delete()
+    stamps[1]()
+    stamps[0]()
 
-    downloads_record(downloads=[a_download(file), gone])
+    assert last_downloaded_at() == later.at
 
-    assert list(Download.objects.values_list("file", flat=True)) == [file.pk]
+
+def test_a_stamp_that_moves_nothing_keeps_the_cached_library(buyer, file):
+    download = Download.objects.create(
+        user=buyer, file=file, product=file.version.product, ip=None, user_agent=""
+    )
+    download_stamp(download=download)
+
+    with mock.patch("access.services.library_changed") as library_changed:
+        download_stamp(download=download)
+
+    library_changed.assert_not_called()
