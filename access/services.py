@@ -89,29 +89,22 @@ def access_revoke(
     return purchase
 
 
-def download_record(*, user: User, file: ProductFile, ip: str | None, user_agent: str) -> Download:
-    """Log a download of `file` (one of `owned_files`, with its `product_id`) before the file is
-    handed over: the log is dispute evidence, so it is durable by the time the buyer has the
-    file. Stamping the owner's last download (what the library's "Update available" compares)
-    follows on a task (`download_stamp`): a queue out of reach loses a stamp, never the log."""
-    from access.tasks import stamp_download  # which imports this module
-
-    # One INSERT, atomic on its own: a transaction around it would cost two more round trips.
-    download = Download.objects.create(
-        user=user, file=file, product_id=file.product_id, ip=ip, user_agent=user_agent[:300]
-    )
-    transaction.on_commit(lambda: stamp_download(download_id=download.pk), robust=True)
-    return download
-
-
-def download_stamp(*, download: Download) -> None:
-    """Stamp the owner's last download of the product with this one, only ever forward, and
-    forget their library page (its "Update available" mark) when the stamp moved. Safe to run
-    twice, and in any order."""
+@transaction.atomic
+def download_record(*, download: dict) -> None:
+    """Log one download, once per its `key` (recorded twice, it is written once), and stamp the
+    owner's last download of the product (what the library's "Update available" compares),
+    only ever forward, forgetting their library page when it moved. `download` holds key,
+    user_id, file_id, product_id, at, ip and user_agent. A file deleted since it was
+    downloaded leaves nothing to log."""
+    if not ProductFile.objects.filter(pk=download["file_id"]).exists():
+        return
+    row = Download(**download | {"user_agent": download["user_agent"][:300]})
+    if not insert_if_absent(row, unique=["key"]):
+        return
     stamped = PurchasedProduct.objects.filter(
-        Q(last_downloaded_at__isnull=True) | Q(last_downloaded_at__lt=download.at),
-        user_id=download.user_id,
-        product_id=download.product_id,
-    ).update(last_downloaded_at=download.at)
+        Q(last_downloaded_at__isnull=True) | Q(last_downloaded_at__lt=row.at),
+        user_id=row.user_id,
+        product_id=row.product_id,
+    ).update(last_downloaded_at=row.at)
     if stamped:
-        library_changed(user_id=download.user_id)
+        library_changed(user_id=row.user_id)

@@ -1,22 +1,21 @@
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from access.downloads import file_response
+from access.downloads import download_log, file_response
 from access.library import LIBRARY_TTL, library_scopes
 from access.models import Download, PurchasedProduct
-from access.selectors import owned_files, owned_purchase
-from access.services import access_grant, download_record
+from access.selectors import owned_file, owned_purchase
+from access.services import access_grant
 from accounts.panels import Panel, panel_page
 from accounts.roles import customer_required
 from ops.htmx import wants_fragment
-from ops.network import client_ip
 from ops.pagecache import cache_page_in
 from shop.models import Product, ProductFile, ProductVersion
 
@@ -145,11 +144,8 @@ def library_product(request: HttpRequest, slug: str, *, panel: Panel) -> HttpRes
 def download(request: HttpRequest, file_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    file = get_object_or_404(owned_files(user=request.user), pk=file_id)
-    download_record(
-        user=request.user,
-        file=file,
-        ip=client_ip(request),
-        user_agent=request.headers.get("User-Agent", ""),
-    )
+    file = owned_file(user=request.user, file_id=file_id)
+    if file is None:
+        raise Http404("No such file.")
+    download_log(request, file)
     return file_response(file)

@@ -52,7 +52,7 @@ def signed_in(email):
     user = User.objects.get(email=email)
     session = SessionStore()
     session.update({SESSION_KEY: str(user.pk), HASH_SESSION_KEY: user.get_session_auth_hash(),
-        BACKEND_SESSION_KEY: 'accounts.backends.CachedModelBackend'})
+        BACKEND_SESSION_KEY: 'accounts.backends.CachedAllauthBackend'})
     session.create()
     return user, session.session_key
 buyer, session = signed_in('bench-buyer@example.com')

@@ -1,7 +1,10 @@
+import uuid
+
 import pytest
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from access.admin import AccessEventAdmin, OwnersInline, PurchasedProductAdmin
 from access.models import AccessEvent, Download, PurchasedProduct
@@ -319,7 +322,18 @@ def test_the_download_log_is_read_only_and_searchable(client, staff, buyer, kit)
     version = add_version(kit)
     bought(buyer, kit)
     file = owned_files(user=buyer).get(version=version)
-    download = download_record(user=buyer, file=file, ip="203.0.113.7", user_agent="curl")
+    download_record(
+        download={
+            "key": uuid.uuid4(),
+            "user_id": buyer.pk,
+            "file_id": file.pk,
+            "product_id": file.product_id,
+            "at": timezone.now(),
+            "ip": "203.0.113.7",
+            "user_agent": "curl",
+        }
+    )
+    download = Download.objects.get()
     client.force_login(staff)
 
     found = client.get("/admin/access/download/?q=203.0.113.7")

@@ -1,14 +1,17 @@
-"""The download log is written in the request, before the file is handed over (it is dispute
-evidence); the owner's last-download stamp follows on a task (access.services)."""
+"""Every download is logged before the file is handed over (it is dispute evidence): queued for
+a task, or written in the request when the queue is out of reach (access.downloads)."""
 
+import uuid
 from datetime import timedelta
 from unittest import mock
 
 import pytest
+import redis
+from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from access.models import Download, PurchasedProduct
-from access.services import download_stamp
+from access.services import download_record
 from shop.models import ProductFile
 from tests.access.helpers import owned_product
 
@@ -46,55 +49,78 @@ def last_downloaded_at():
     return PurchasedProduct.objects.get().last_downloaded_at
 
 
-# Transactions as in production (autocommit): the on-commit work runs as it would there.
-@pytest.mark.django_db(transaction=True)
-def test_the_download_is_logged_when_the_file_is_handed_over(queued, client, buyer, file):
+def a_download(file: ProductFile, **fields) -> dict:
+    return {
+        "key": uuid.uuid4(),
+        "user_id": PurchasedProduct.objects.get().user_id,
+        "file_id": file.pk,
+        "product_id": file.version.product_id,
+        "at": timezone.now(),
+        "ip": "203.0.113.9",
+        "user_agent": "Tester/1.0",
+    } | fields
+
+
+def test_a_download_is_queued_and_logged_by_its_task(queued, client, buyer, file):
     client.force_login(buyer)
 
     response = client.get(f"/download/{file.pk}/", headers={"User-Agent": "Tester/1.0"})
 
     assert response.status_code == 200
+    assert not Download.objects.exists()
+    assert run_queued_tasks() == 1
     download = Download.objects.get()
     assert (download.user, download.file, download.user_agent) == (buyer, file, "Tester/1.0")
-    assert last_downloaded_at() is None  # the stamp waits in the queue
-    assert run_queued_tasks() == 1
     assert last_downloaded_at() == download.at
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_queue_out_of_reach_loses_the_stamp_not_the_download(queued, client, buyer, file, caplog):
+@pytest.mark.parametrize("error", [redis.ConnectionError, redis.TimeoutError])
+def test_a_queue_out_of_reach_logs_the_download_in_the_request(
+    queued, client, buyer, file, caplog, error
+):
     client.force_login(buyer)
 
-    with mock.patch.object(HUEY.storage, "enqueue", side_effect=ConnectionError("queue down")):
+    with mock.patch.object(HUEY.storage, "enqueue", side_effect=error("queue down")):
         response = client.get(f"/download/{file.pk}/")
 
     assert response.status_code == 200
+    download = Download.objects.get()
+    assert last_downloaded_at() == download.at
+    assert "logged in its request" in caplog.text
+
+
+def test_a_download_recorded_twice_is_logged_once(file):
+    download = a_download(file)
+
+    download_record(download=download)
+    download_record(download=download)
+
     assert Download.objects.count() == 1
-    assert last_downloaded_at() is None
-    assert "queue down" in caplog.text
 
 
-def test_the_stamp_only_moves_forward(client, buyer, file, django_capture_on_commit_callbacks):
-    client.force_login(buyer)
-    with django_capture_on_commit_callbacks() as stamps:  # run by hand, out of order
-        client.get(f"/download/{file.pk}/")
-        client.get(f"/download/{file.pk}/")
-    earlier, later = Download.objects.order_by("at", "pk")
-    Download.objects.filter(pk=earlier.pk).update(at=later.at - timedelta(minutes=5))
+def test_the_stamp_only_moves_forward(file):
+    now = timezone.now()
+    download_record(download=a_download(file, at=now))
+    download_record(download=a_download(file, at=now - timedelta(minutes=5)))
 
-    stamps[1]()
-    stamps[0]()
-
-    assert last_downloaded_at() == later.at
+    assert Download.objects.count() == 2
+    assert last_downloaded_at() == now
 
 
-def test_a_stamp_that_moves_nothing_keeps_the_cached_library(buyer, file):
-    download = Download.objects.create(
-        user=buyer, file=file, product=file.version.product, ip=None, user_agent=""
-    )
-    download_stamp(download=download)
+def test_an_earlier_download_logged_late_keeps_the_cached_library(file):
+    now = timezone.now()
+    download_record(download=a_download(file, at=now))
 
     with mock.patch("access.services.library_changed") as library_changed:
-        download_stamp(download=download)
+        download_record(download=a_download(file, at=now - timedelta(minutes=5)))
 
     library_changed.assert_not_called()
+
+
+def test_a_file_deleted_before_its_download_is_logged_leaves_nothing_to_log(file):
+    download = a_download(file)
+    file.delete()
+
+    download_record(download=download)
+
+    assert not Download.objects.exists()

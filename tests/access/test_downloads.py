@@ -1,7 +1,7 @@
 import pytest
 
-from access.models import Download, PurchasedProduct
-from access.selectors import owned_files
+from access.models import Download, PurchasedProduct, PurchasedProductQuerySet
+from access.selectors import _owned_file_sql, owned_file, owned_files
 from access.services import access_revoke
 from shop.models import ProductFile
 from shop.services import product_archive
@@ -174,3 +174,31 @@ def test_the_owned_file_lookup_is_one_query_with_the_product(
         found = owned_files(user=buyer).get(pk=file.pk)
 
     assert (found, found.product_id) == (file, product.pk)
+
+
+def test_a_download_finds_its_file_in_one_query_with_the_product(
+    buyer, product, file, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        found = owned_file(user=buyer, file_id=file.pk)
+
+    assert (found, found.product_id) == (file, product.pk)
+    assert found.uploaded_at == file.uploaded_at  # the ORM's converters applied
+
+
+def test_a_download_asks_owned_by_and_nothing_else(buyer, file, monkeypatch):
+    """The download's query is built from `owned_by`: change what owning means there, and
+    downloads follow."""
+    assert owned_file(user=buyer, file_id=file.pk) == file
+
+    monkeypatch.setattr(
+        PurchasedProductQuerySet,
+        "owned_by",
+        lambda self, user: self.filter(user=user, status=PurchasedProduct.Status.REVOKED),
+    )
+    _owned_file_sql.cache_clear()
+    try:
+        assert owned_file(user=buyer, file_id=file.pk) is None
+    finally:
+        monkeypatch.undo()
+        _owned_file_sql.cache_clear()
