@@ -17,12 +17,12 @@ failed sign-in stops at the first."""
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import User
-from ops.cache import cache_get_many, cache_set
 from ops.pagecache import bump_generation, generation_key, generations_in
 
 USER_TTL = 60
@@ -44,7 +44,7 @@ def user_cache_keys(user_id) -> list[str]:
 class CachedUserMixin:
     def get_user(self, user_id):
         # The copy and the current generation, in one round trip.
-        found = cache_get_many(user_cache_keys(user_id))
+        found = cache.get_many(user_cache_keys(user_id))
         (generation,) = generations_in([_scope(user_id)], found)
         cached = found.get(_key(user_id))
         if cached is not None and generation is not None and cached[0] == generation:
@@ -52,7 +52,7 @@ class CachedUserMixin:
             return user if self.user_can_authenticate(user) else None
         user = super().get_user(user_id)
         if user is not None and generation is not None:
-            cache_set(_key(user_id), (generation, user), USER_TTL)
+            cache.set(_key(user_id), (generation, user), USER_TTL)
         return user
 
 

@@ -1,5 +1,6 @@
-"""The cache may lie or be down; callers fall back to the database. These wrappers turn a
-cache failure into a miss (and log it) instead of an error page."""
+"""Counters in the cache, for callers that fall back to the database when the cache cannot
+count. Reads and writes need no wrapper: the shared cache fails soft by itself
+(ops.redis_cache), and the local-memory one cannot fail."""
 
 import logging
 from typing import Any
@@ -7,43 +8,6 @@ from typing import Any
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
-
-
-def cache_get(key: str, default: Any = None) -> Any:
-    try:
-        return cache.get(key, default)
-    except Exception:
-        logger.warning("cache get failed for %s", key, exc_info=True)
-        return default
-
-
-def cache_get_many(keys: list[str]) -> dict[str, Any]:
-    try:
-        return cache.get_many(keys)
-    except Exception:
-        logger.warning("cache get_many failed", exc_info=True)
-        return {}
-
-
-def cache_set(key: str, value: Any, timeout: int) -> None:
-    try:
-        cache.set(key, value, timeout)
-    except Exception:
-        logger.warning("cache set failed for %s", key, exc_info=True)
-
-
-def cache_add(key: str, value: Any, timeout: int | None) -> None:
-    try:
-        cache.add(key, value, timeout)
-    except Exception:
-        logger.warning("cache add failed for %s", key, exc_info=True)
-
-
-def cache_delete_many(keys: list[str]) -> None:
-    try:
-        cache.delete_many(keys)
-    except Exception:
-        logger.warning("cache delete failed", exc_info=True)
 
 
 def cache_incr(key: str, delta: int = 1) -> bool:
@@ -69,7 +33,7 @@ def cache_get_and_incr(key: str, counter: str) -> tuple[Any, bool]:
     except Exception:
         logger.warning("cache get_and_incr failed for %s", key, exc_info=True)
         return None, False
-    return cache_get(key), cache_incr(counter)
+    return cache.get(key), cache_incr(counter)
 
 
 def cache_decr(key: str, delta: int) -> None:

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 
-from ops.cache import cache_add, cache_get, cache_get_many, cache_set
 from ops.htmx import wants_fragment
 
 NONCE_PLACEHOLDER = "__tessera-csp-nonce__"
@@ -40,7 +40,7 @@ def generation_key(scope: str) -> str:
 
 def page_generation(scope: str) -> str | None:
     """The scope's current generation, None when the cache cannot say."""
-    return generations_in([scope], cache_get_many([generation_key(scope)]))[0]
+    return generations_in([scope], cache.get_many([generation_key(scope)]))[0]
 
 
 def generations_in(scopes: list[str], found: dict) -> list[str | None]:
@@ -53,14 +53,14 @@ def generations_in(scopes: list[str], found: dict) -> list[str | None]:
         if generation is None:
             # A fresh token, never a counter from zero: an evicted counter restarting would
             # bring back pages stored under its old values.
-            cache_add(key, str(time.time_ns()), timeout=None)
-            generation = cache_get(key)
+            cache.add(key, str(time.time_ns()), timeout=None)
+            generation = cache.get(key)
         generations.append(generation)
     return generations
 
 
 def _new_generation(scope: str) -> None:
-    cache_set(generation_key(scope), str(time.time_ns()), timeout=None)
+    cache.set(generation_key(scope), str(time.time_ns()), timeout=None)
 
 
 def bump_generation(scope: str) -> None:
@@ -134,7 +134,7 @@ def cache_page_in(
             # round trip as the current ones: it is served only if they are still the same.
             in_scopes = scopes(request)
             key = _page_key(request, signed_in=signed_in)
-            found = cache_get_many([*(generation_key(scope) for scope in in_scopes), key])
+            found = cache.get_many([*(generation_key(scope) for scope in in_scopes), key])
             generations = generations_in(in_scopes, found)
             if None in generations:
                 return view(request, *args, **kwargs)
@@ -153,7 +153,7 @@ def cache_page_in(
             content = _stored_content(request, response, nonce=nonce, signed_in=signed_in)
             if content is not None:
                 headers = [(n, response[n]) for n in STORED_HEADERS if response.has_header(n)]
-                cache_set(key, (generations, content, headers), timeout)
+                cache.set(key, (generations, content, headers), timeout)
             return response
 
         return wrapper

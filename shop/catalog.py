@@ -2,11 +2,11 @@
 
 import hashlib
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from ops.cache import cache_get, cache_set
 from ops.pagecache import PageScope, page_generation
 from shop.models import Product
 
@@ -98,9 +98,9 @@ class CatalogPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         key = self._count_key()
-        count = cache_get(key) if key else None
+        count = cache.get(key) if key else None
         if count is None:
             count = catalog_count(**self.filters)
             if key:
-                cache_set(key, count, COUNT_TTL)
+                cache.set(key, count, COUNT_TTL)
         return count

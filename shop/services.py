@@ -1,6 +1,7 @@
 import uuid
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -9,13 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from ops.cache import (
-    cache_decr,
-    cache_delete_many,
-    cache_get_and_incr,
-    cache_get_many,
-    cache_set,
-)
+from ops.cache import cache_decr, cache_get_and_incr
 from shop.catalog import catalog_changed
 from shop.models import MIN_PAID_PRICE, Product, ProductFile, ProductVersion, ShortLink, cover_path
 from shop.uploads import CheckedFile
@@ -231,7 +226,7 @@ def _visits_key(code: str) -> str:
 def _forget_short_links_on_commit(product: Product) -> None:
     codes = list(product.short_links.values_list("code", flat=True))
     keys = [_short_link_key(code) for code in codes]
-    transaction.on_commit(lambda: cache_delete_many(keys))
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def short_link_visit(*, code: str) -> str | None:
@@ -253,10 +248,10 @@ def short_link_visit(*, code: str) -> str | None:
             .first()
         )
         cached = (row[0], reverse("shop:product", args=[row[1]])) if row else _MISSING
-        cache_set(_short_link_key(code), cached, SHORT_LINK_TTL if row else SHORT_LINK_MISSING_TTL)
+        cache.set(_short_link_key(code), cached, SHORT_LINK_TTL if row else SHORT_LINK_MISSING_TTL)
     if cached == _MISSING:
         if counted:
-            cache_delete_many([_visits_key(code)])
+            cache.delete_many([_visits_key(code)])
         return None
     link_id, url = cached
     if not counted:
@@ -266,7 +261,7 @@ def short_link_visit(*, code: str) -> str | None:
 
 def short_link_pending_visits(*, links: list[ShortLink]) -> dict[int, int]:
     """Visits counted in the cache and not yet in the database, per link id."""
-    pending = cache_get_many([_visits_key(link.code) for link in links])
+    pending = cache.get_many([_visits_key(link.code) for link in links])
     return {link.pk: pending.get(_visits_key(link.code), 0) for link in links}
 
 

@@ -105,14 +105,30 @@ def run_together(work, times: int) -> list[Exception]:
     return errors
 
 
-class DeadCache:
-    """Stands in for a cache server that is down: every call fails."""
+def refusing_redis_url() -> str:
+    """A Redis URL where nothing listens: every connection is refused."""
+    import socket
 
-    def __getattr__(self, name):
-        def fail(*args, **kwargs):
-            raise ConnectionError("cache is down")
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
 
-        return fail
+
+@pytest.fixture
+def cache_down(settings):
+    """The cache as production has it (Redis, ops.redis_cache), with Redis refusing."""
+    from ops.redis import redis_forget_failures
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "ops.redis_cache.RedisCache",
+            "LOCATION": refusing_redis_url(),
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+    redis_forget_failures()
+    yield
+    redis_forget_failures()
 
 
 def make_product(seller: User, title: str = "Field Notes Template", **fields):

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from accounts.backends import CachedModelBackend
-from tests.conftest import PASSWORD, DeadCache
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 PAGE = "/library/account/"
@@ -68,8 +68,7 @@ def test_a_copy_read_before_a_change_and_stored_after_it_is_never_served(buyer):
     assert backend.get_user(buyer.pk) is None
 
 
-def test_with_the_cache_down_users_come_from_the_database(client, buyer, monkeypatch):
-    monkeypatch.setattr("ops.cache.cache", DeadCache())
+def test_with_the_cache_down_users_come_from_the_database(client, buyer, cache_down):
     client.force_login(buyer)
 
     assert client.get(PAGE).status_code == 200

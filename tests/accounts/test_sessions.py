@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from accounts.backends import user_cache_keys
-from tests.conftest import DeadCache
 
 pytestmark = pytest.mark.django_db
 PAGE = "/library/account/"
@@ -117,14 +116,10 @@ def test_a_session_signed_out_elsewhere_is_anonymous(client, buyer):
     assert client.get(PAGE)["Location"].startswith("/accounts/login/")
 
 
-def test_with_the_cache_down_the_session_and_user_come_from_the_database(
-    client, buyer, monkeypatch
-):
+def test_with_the_cache_down_the_session_and_user_come_from_the_database(client, buyer, request):
     client.force_login(buyer)
     client.get(PAGE)
-    monkeypatch.setattr(caches["default"], "get", DeadCache().get)
-    monkeypatch.setattr(caches["default"], "get_many", DeadCache().get_many)
-    monkeypatch.setattr("ops.cache.cache", DeadCache())
+    request.getfixturevalue("cache_down")
 
     response = client.get(PAGE)
 

@@ -7,7 +7,6 @@ from django.test import RequestFactory
 
 from shop.models import Product
 from shop.services import product_set_featured, product_unpublish, product_update
-from tests.conftest import DeadCache
 from tests.shop.test_catalog import publish
 
 pytestmark = pytest.mark.django_db
@@ -155,8 +154,7 @@ def test_a_visitor_with_a_pending_message_gets_a_fresh_page(client, product):
     assert b"You have signed out." not in client.get("/products/").content
 
 
-def test_pages_are_rendered_with_the_cache_down(client, product, monkeypatch):
-    monkeypatch.setattr("ops.cache.cache", DeadCache())
+def test_pages_are_rendered_with_the_cache_down(client, product, cache_down):
 
     responses = [client.get("/products/") for _ in range(2)]
 

@@ -9,7 +9,6 @@ from shop.services import (
     short_link_pending_visits,
     short_link_set_active,
 )
-from tests.conftest import DeadCache
 from tests.shop.test_catalog import publish
 
 pytestmark = pytest.mark.django_db
@@ -90,8 +89,7 @@ def test_a_new_link_works_at_once_even_after_a_miss(
     assert client.get("/s/abcdefgh").status_code == 302
 
 
-def test_the_redirect_works_and_counts_with_the_cache_down(client, link, monkeypatch):
-    monkeypatch.setattr("ops.cache.cache", DeadCache())
+def test_the_redirect_works_and_counts_with_the_cache_down(client, link, cache_down):
 
     responses = [client.get(f"/s/{link.code}") for _ in range(2)]
 
