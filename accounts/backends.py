@@ -23,7 +23,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import User
-from ops.pagecache import bump_generation, generation_key, generations_in
+from ops.pagecache import PageScope, generation_key, generations_in
 
 USER_TTL = 60
 
@@ -32,20 +32,20 @@ def _key(user_id) -> str:
     return f"auth:user:{user_id}"
 
 
-def _scope(user_id) -> str:
-    return f"auth-user-{user_id}"
+# Not a page, but forgotten the same way: a copy is used only under its current generation.
+CACHED_USER = PageScope("auth-user")
 
 
 def user_cache_keys(user_id) -> list[str]:
     """What `get_user` reads from the cache: the copy and its scope's generation."""
-    return [_key(user_id), generation_key(_scope(user_id))]
+    return [_key(user_id), generation_key(CACHED_USER.of(user_id))]
 
 
 class CachedUserMixin:
     def get_user(self, user_id):
         # The copy and the current generation, in one round trip.
         found = cache.get_many(user_cache_keys(user_id))
-        (generation,) = generations_in([_scope(user_id)], found)
+        (generation,) = generations_in([CACHED_USER.of(user_id)], found)
         cached = found.get(_key(user_id))
         if cached is not None and generation is not None and cached[0] == generation:
             user = cached[1]
@@ -78,4 +78,4 @@ class CachedModelBackend(CachedUserMixin, ModelBackend):
 @receiver(post_delete, sender=User)
 def forget_cached_user(sender, instance: User, **kwargs) -> None:
     # Mirrors the row into the cache (DESIGN 6).
-    bump_generation(_scope(instance.pk))
+    CACHED_USER.changed(instance.pk)
