@@ -1,7 +1,8 @@
 """Signals that enqueue provider sync or mirror into the cache (DESIGN 6): a Dodo customer for
 each new user, a Dodo product kept in step with each published paid product, and a seller's
 cached sales page forgotten when one of their products gains or loses an owner. They decide
-nothing."""
+nothing. A sync that cannot be queued (Redis down) is logged and dropped, never an error
+after the commit: checkout makes sure of both twins itself (providers.dodo)."""
 
 from django.conf import settings
 from django.db import transaction
@@ -19,7 +20,7 @@ def sync_new_customer(sender, instance: User, created: bool, **kwargs) -> None:
     if created and settings.PAYMENT_PROVIDER == "dodo":
         from billing.tasks import sync_dodo_customer
 
-        transaction.on_commit(lambda: sync_dodo_customer(user_id=instance.pk))
+        transaction.on_commit(lambda: sync_dodo_customer(user_id=instance.pk), robust=True)
 
 
 @receiver(post_save, sender=Product)
@@ -32,7 +33,7 @@ def sync_sold_product(sender, instance: Product, **kwargs) -> None:
     ):
         from billing.tasks import sync_dodo_product
 
-        transaction.on_commit(lambda: sync_dodo_product(product_id=instance.pk))
+        transaction.on_commit(lambda: sync_dodo_product(product_id=instance.pk), robust=True)
 
 
 @receiver(post_save, sender=PurchasedProduct)

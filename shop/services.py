@@ -112,7 +112,7 @@ def product_set_cover(*, product: Product, image: ContentFile) -> Product:
             product.cover = path
             product.save(update_fields=["cover", "updated_at"])
             if old:
-                transaction.on_commit(lambda: storage.delete(old))
+                transaction.on_commit(lambda: storage.delete(old), robust=True)
     except BaseException:
         storage.delete(path)
         raise

@@ -1,4 +1,5 @@
 import pytest
+import redis
 
 from access.models import PurchasedProduct
 from billing.models import Order, ProviderCustomer, ProviderProduct
@@ -96,3 +97,26 @@ def test_a_refund_is_asked_of_dodo(buyer, seller, dodo):
         "pay_1",
         "Broken download",
     )
+
+
+def test_a_queue_outage_after_a_sign_up_or_a_price_change_is_not_an_error(
+    client, seller, dodo, monkeypatch, django_capture_on_commit_callbacks
+):
+    def queue_down(**kwargs):
+        raise redis.ConnectionError("Redis is down")
+
+    monkeypatch.setattr("billing.tasks.sync_dodo_customer", queue_down)
+    monkeypatch.setattr("billing.tasks.sync_dodo_product", queue_down)
+    product = paid_product(seller)
+    signup = {
+        "email": "new@example.com",
+        "password1": "a-long-pass-42",
+        "password2": "a-long-pass-42",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/signup/", signup)
+        product_update(product=product, price=1500)
+
+    assert response.status_code == 302
+    assert not ProviderCustomer.objects.exists()  # made at checkout instead
