@@ -16,6 +16,8 @@ logger = logging.getLogger(__name__)
 # Longer than any send may take (SMTP's timeout is EMAIL_TIMEOUT, 10 s by default).
 CLAIM_SECONDS = 300
 MAX_ATTEMPTS = 10
+# Sent notices are kept this long, for staff to see what went out (the admin), then deleted.
+KEEP_SENT = timedelta(days=90)
 
 
 def notices_due(*, limit: int = 1000) -> list[int]:
@@ -67,3 +69,10 @@ def _send_email(notice: Notice) -> None:
 
 
 SENDERS = {Notice.Channel.EMAIL: _send_email}
+
+
+def notices_forget_sent(*, older_than: timedelta = KEEP_SENT) -> int:
+    """Delete notices sent more than `older_than` ago; how many went. Their keys go with them,
+    long after anything could ask for the same notice again."""
+    deleted, _ = Notice.objects.filter(sent_at__lt=timezone.now() - older_than).delete()
+    return deleted

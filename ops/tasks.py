@@ -1,7 +1,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from ops.notices import notice_send, notices_due
+from ops.notices import notice_send, notices_due, notices_forget_sent
 
 
 @db_task()
@@ -16,3 +16,8 @@ def send_due_notices() -> None:
     whose worker died while sending, or whose last try failed."""
     for notice_id in notices_due():
         send_notice(notice_id=notice_id)
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+def forget_sent_notices() -> None:
+    notices_forget_sent()

@@ -194,3 +194,29 @@ def test_a_worker_killed_while_sending_leaves_the_notice_to_be_sent_once(monkeyp
     tasks.send_due_notices.call_local()
     tasks.send_due_notices.call_local()
     assert len(mail.outbox) == 1
+
+
+def test_sent_notices_are_forgotten_after_ninety_days_and_waiting_ones_never():
+    old, recent, waiting = (queue_email(_email(), key=key) for key in ("old", "recent", "waiting"))
+    Notice.objects.filter(pk=old.pk).update(sent_at=timezone.now() - timedelta(days=91))
+    Notice.objects.filter(pk=recent.pk).update(sent_at=timezone.now() - timedelta(days=89))
+    Notice.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(days=400))
+
+    tasks.forget_sent_notices.call_local()
+
+    assert set(Notice.objects.values_list("key", flat=True)) == {"recent", "waiting"}
+
+
+def test_staff_see_the_outbox_and_nobody_edits_it(client, staff, buyer):
+    queue_email(_email("Your receipt for Budget Kit"), key="receipt-1")
+    client.force_login(staff)
+
+    listing = client.get("/admin/ops/notice/")
+    assert listing.status_code == 200
+    assert b"receipt-1" in listing.content
+    notice = Notice.objects.get()
+    assert client.post(f"/admin/ops/notice/{notice.pk}/delete/").status_code == 403
+    assert client.get("/admin/ops/notice/add/").status_code == 403
+
+    client.force_login(buyer)
+    assert client.get("/admin/ops/notice/").status_code == 302
