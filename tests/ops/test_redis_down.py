@@ -68,14 +68,13 @@ def redis_down(request, settings):
             "OPTIONS": {"socket_connect_timeout": TIMEOUT, "socket_timeout": TIMEOUT},
         }
     }
-    storage, immediate = HUEY.storage, HUEY.immediate
+    HUEY.immediate = False  # before the storage: turning it off makes the storage anew
     HUEY.storage = RedisStorage(
         "tessera", connection_pool=fail_fast_pool(url, connect_timeout=TIMEOUT, timeout=TIMEOUT)
     )
-    HUEY.immediate = False
     redis_forget_failures()
     yield hung
-    HUEY.storage, HUEY.immediate = storage, immediate
+    HUEY.immediate = True  # in-process again, on a storage of its own
     redis_forget_failures()
     if hung:
         hung.close()
