@@ -137,6 +137,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (ops.redis); the cache fails soft (ops.redis_cache).
 REDIS_URL = env_str("REDIS_URL")
 REDIS_TIMEOUT = env_int("REDIS_TIMEOUT_MS", 250) / 1000
+if REDIS_TIMEOUT <= 0:
+    raise ImproperlyConfigured("REDIS_TIMEOUT_MS must be a positive number of milliseconds.")
 # Seconds a task worker waits on the queue (BRPOP) before asking again.
 HUEY_READ_TIMEOUT = 1
 if REDIS_URL:

@@ -147,3 +147,10 @@ def test_a_negative_trusted_proxy_count_refuses_to_start():
 
     assert result.returncode != 0
     assert "TRUSTED_PROXY_COUNT must be 0 or more" in result.stderr
+
+
+def test_a_redis_timeout_of_zero_refuses_to_start():
+    result = _manage("check", REDIS_TIMEOUT_MS="0")
+
+    assert result.returncode != 0
+    assert "REDIS_TIMEOUT_MS must be a positive" in result.stderr
