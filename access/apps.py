@@ -10,5 +10,5 @@ class AccessConfig(AppConfig):
         from shop import extensions
 
         downloads.refuse_unsigned_private_storage()
-        extensions.register_call_to_action(views.call_to_action)
+        extensions.register_offer(views.offer)
         extensions.register_studio_section(views.studio_owners)

@@ -22,9 +22,12 @@ from shop.models import Product, ProductFile, ProductVersion
 LIBRARY_PAGE_SIZE = 20
 
 
-def call_to_action(request: HttpRequest, product: Product) -> str:
-    """The product page's offer: downloads for an owner, "Add to library" for a free product."""
+def offer(request: HttpRequest, product: Product) -> str:
+    """Access's part of the product page's offer: downloads for an owner, "Add to library"
+    for a free product; nothing for a paid product the visitor does not own (billing sells)."""
     purchase = owned_purchase(user=request.user, product_id=product.pk)
+    if purchase is None and not product.is_free:
+        return ""
     latest = product.versions.prefetch_related("files").first() if purchase else None
     context = {"product": product, "purchase": purchase, "latest": latest}
     return render_to_string("access/call_to_action.html", context, request)

@@ -12,5 +12,4 @@ class BillingConfig(AppConfig):
 
         register_panel_page(PanelPage("orders/", views.orders, "orders", "Orders"))
         register_panel_page(PanelPage("sales/", views.sales, "sales", "Sales", panels=("studio",)))
-        # After access's: a paid product's offer is Buy (the last registered wins).
-        extensions.register_call_to_action(views.call_to_action)
+        extensions.register_offer(views.offer)

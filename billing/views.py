@@ -12,7 +12,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from access import views as access_views
 from access.selectors import user_owns
 from accounts.panels import Panel, panel_page
 from accounts.roles import customer_required
@@ -37,10 +36,11 @@ logger = logging.getLogger(__name__)
 ORDERS_PAGE_SIZE = 25
 
 
-def call_to_action(request: HttpRequest, product: Product) -> str:
-    """Owners and free products as access shows them; for a paid product, the price and Buy."""
+def offer(request: HttpRequest, product: Product) -> str:
+    """Billing's part of the product page's offer: Buy, for a paid product the visitor does not
+    own (access shows an owner their downloads)."""
     if product.is_free or user_owns(user=request.user, product=product):
-        return access_views.call_to_action(request, product)
+        return ""
     return render_to_string("billing/buy.html", {"product": product}, request)
 
 

@@ -1,7 +1,8 @@
 """Where higher apps add to shop pages without shop importing them (DESIGN: imports flow one
 way; a lower app exposes an explicit, synchronous registration point, never a signal).
 
-- The product page's call-to-action: who may get the product, and how (access, billing).
+- The product page's offers: each app's part of who may get the product, and how (access:
+  downloads for an owner, "Add to library" for a free product; billing: Buy), shown together.
 - Sections of a product's studio page: figures the seller sees (owners and downloads).
 
 Each is a function `(request, product) -> str` (safe HTML) registered once, at app start.
@@ -16,13 +17,15 @@ from shop.models import Product
 
 Renderer = Callable[[HttpRequest, Product], str]
 
-_call_to_action: list[Renderer] = []
+_offers: list[Renderer] = []
 _studio_sections: list[Renderer] = []
 
 
-def register_call_to_action(render: Renderer) -> None:
-    """The last registered wins: a higher app (billing) takes over from a lower one (access)."""
-    _call_to_action.append(render)
+def register_offer(render: Renderer) -> None:
+    """An app's part of the product page's offer, or "" when it has nothing to offer this
+    visitor; shown in the order registered (the layer order: access before billing)."""
+    if render not in _offers:
+        _offers.append(render)
 
 
 def register_studio_section(render: Renderer) -> None:
@@ -30,8 +33,9 @@ def register_studio_section(render: Renderer) -> None:
         _studio_sections.append(render)
 
 
-def call_to_action(request: HttpRequest, product: Product) -> SafeString:
-    return mark_safe(_call_to_action[-1](request, product))  # noqa: S308 - renderers return escaped template output
+def offers(request: HttpRequest, product: Product) -> list[SafeString]:
+    found = (render(request, product).strip() for render in _offers)
+    return [mark_safe(html) for html in found if html]  # noqa: S308 - renderers return escaped template output
 
 
 def studio_sections(request: HttpRequest, product: Product) -> list[SafeString]:

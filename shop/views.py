@@ -52,7 +52,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "latest": latest,
         "files": latest.files.all() if latest else [],
         "changelog": render_markdown(latest.changelog) if latest else "",
-        "call_to_action": extensions.call_to_action(request, product),
+        "offers": extensions.offers(request, product),
     }
     return render(request, "shop/product.html", context)
 

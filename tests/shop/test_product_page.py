@@ -1,5 +1,7 @@
 import pytest
 
+from access.services import access_grant
+from shop import extensions
 from shop.services import product_archive, product_publish, product_update
 from tests.conftest import add_version, make_product, make_seller
 
@@ -79,3 +81,35 @@ def test_home_shows_featured_and_newest(client, product):
 
     assert [p.title for p in response.context["featured"]] == ["Budget Kit"]
     assert [p.title for p in response.context["newest"]] == ["Budget Kit"]
+
+
+def test_each_apps_offer_is_shown_in_the_order_registered(client, product, monkeypatch):
+    monkeypatch.setattr(
+        extensions,
+        "_offers",
+        [
+            lambda request, product: "<p>first offer</p>",
+            lambda request, product: "  ",
+            lambda request, product: "<p>second offer</p>",
+        ],
+    )
+
+    page = client.get(f"/p/{product.slug}/").content.decode()
+
+    assert (
+        '<div id="call-to-action">\n        <p>first offer</p><p>second offer</p>\n      </div>'
+        in page
+    )
+
+
+def test_a_paid_product_offers_buy_and_an_owner_their_downloads_never_both(client, buyer, product):
+    client.force_login(buyer)
+
+    before = client.get(f"/p/{product.slug}/").content.decode()
+    access_grant(user=buyer, product=product, source="staff", via="test")
+    after = client.get(f"/p/{product.slug}/").content.decode()
+
+    assert ">Buy" in before
+    assert "Download" not in before
+    assert "Download kit.zip" in after
+    assert ">Buy" not in after
