@@ -1,5 +1,7 @@
 """Grants and revocations of access, and the download log. The only writers of access."""
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -9,6 +11,18 @@ from access.models import AccessEvent, Download, PurchasedProduct
 from accounts.models import User
 from ops.db import insert_if_absent
 from shop.models import Product, ProductFile
+
+# What higher apps do when access is revoked (support closes the requests that rested on it),
+# called in the revoking transaction: the explicit registration point DESIGN asks for
+# instead of a signal.
+_on_revoke: list[Callable[[PurchasedProduct, str], None]] = []
+
+
+def register_on_revoke(react: Callable[[PurchasedProduct, str], None]) -> None:
+    """`react(purchase, reason)` runs inside every revocation's transaction, after the grant
+    is revoked; an error in it rolls the revocation back."""
+    if react not in _on_revoke:
+        _on_revoke.append(react)
 
 
 def _log(purchase: PurchasedProduct, kind: str, *, actor, via, reason, reference) -> None:
@@ -85,6 +99,8 @@ def access_revoke(
         reason=f"{reason}: {note}" if note else reason,  # the log keeps why, after a restore too
         reference=reference,
     )
+    for react in _on_revoke:
+        react(purchase, reason)
     library_changed(user_id=user.pk)
     return purchase
 

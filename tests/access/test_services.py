@@ -1,4 +1,5 @@
 import pytest
+from django.db import transaction
 
 from access.models import AccessEvent, PurchasedProduct
 from access.selectors import user_owns
@@ -124,3 +125,35 @@ def test_concurrent_restores_log_one_restore(buyer, product):
     assert errors == []
     purchase = PurchasedProduct.objects.get(user=buyer, product=product)
     assert kinds(purchase) == ["granted", "revoked", "restored"]
+
+
+def test_what_registers_for_revocations_runs_in_the_revoking_transaction(buyer, product):
+    from access import services
+
+    seen = []
+    services.register_on_revoke(lambda purchase, reason: seen.append((purchase.status, reason)))
+    try:
+        access_grant(user=buyer, product=product, source="staff", via="test")
+        access_revoke(user=buyer, product=product, reason="refund", via="test")
+        access_revoke(user=buyer, product=product, reason="refund", via="test")
+    finally:
+        services._on_revoke.pop()
+
+    assert seen == [("revoked", "refund")]
+
+
+def test_a_failure_in_what_reacts_to_a_revocation_undoes_it(buyer, product):
+    from access import services
+
+    def refuse(purchase, reason):
+        raise RuntimeError("support could not close its requests")
+
+    access_grant(user=buyer, product=product, source="staff", via="test")
+    services.register_on_revoke(refuse)
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            access_revoke(user=buyer, product=product, reason="staff", via="test")
+    finally:
+        services._on_revoke.pop()
+
+    assert PurchasedProduct.objects.owned_by(buyer).filter(product=product).exists()
