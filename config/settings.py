@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "shop",
     "access",
     "billing",
+    "support",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,146 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from access.selectors import owned_purchase
+from ops.admin_actions import BOTH_PAGES, answered, ask_before_action
+from support.models import SupportMessage, SupportOffer, SupportRequest
+from support.services import request_close, request_grant
+
+
+class CloseReasonForm(forms.Form):
+    reason = forms.CharField(max_length=200, help_text="Shown to the buyer and the seller.")
+
+
+class GrantForm(forms.ModelForm):
+    """Staff grant a free request to an owner (support.services.request_grant decides)."""
+
+    reason = forms.CharField(max_length=200, help_text="Kept on the request with your name.")
+
+    class Meta:
+        model = SupportRequest
+        fields = ["buyer", "product", "subject"]
+
+    def clean(self):
+        cleaned = super().clean()
+        buyer, product = cleaned.get("buyer"), cleaned.get("product")
+        if buyer and product:
+            if owned_purchase(user=buyer, product_id=product.pk) is None:
+                raise forms.ValidationError(f"{buyer} does not own {product}.")
+            if SupportRequest.objects.active().filter(buyer=buyer, product=product).exists():
+                raise forms.ValidationError(f"{buyer} already has a request open on {product}.")
+        return cleaned
+
+    def validate_constraints(self) -> None:
+        # Checked in clean() with a sentence; the constraint still decides under a race.
+        pass
+
+
+class MessageInline(admin.TabularInline):
+    model = SupportMessage
+    fields = ["at", "author", "body"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(SupportRequest)
+class SupportRequestAdmin(admin.ModelAdmin):
+    list_display = ["subject", "buyer", "product", "funding", "status", "opened_at"]
+    list_filter = ["status", "funding", "opened_at"]
+    search_fields = ["subject", "buyer__email", "product__title", "product__seller__email"]
+    list_select_related = ["buyer", "product"]
+    date_hierarchy = "opened_at"
+    actions = ["close"]
+    fields = [
+        "subject",
+        "buyer",
+        "product",
+        "purchase",
+        "funding",
+        "order",
+        "granted_by",
+        "grant_reason",
+        "status",
+        "opened_at",
+        "first_answer_at",
+        "last_message_at",
+        "resolved_at",
+        "ended_at",
+        "end_reason",
+    ]
+    readonly_fields = fields
+
+    def get_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return ["buyer", "product", "subject", "reason"] if obj is None else self.fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return [] if obj is None else self.readonly_fields
+
+    def get_form(self, request: HttpRequest, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = GrantForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_inlines(self, request: HttpRequest, obj=None) -> list:
+        return [] if obj is None else [MessageInline]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # A request moves through services (the close action), never by editing its row.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_close_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("support.change_supportrequest")
+
+    def save_model(self, request: HttpRequest, obj: SupportRequest, form, change: bool) -> None:
+        granted = request_grant(
+            buyer=obj.buyer,
+            product=obj.product,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            subject=obj.subject,
+        )
+        obj.pk = granted.pk
+        obj.refresh_from_db()
+
+    @admin.action(description="Close with a reason", permissions=["close"], location=BOTH_PAGES)
+    def close(self, request: HttpRequest, queryset: QuerySet[SupportRequest]):
+        form = answered(request, CloseReasonForm)
+        if not form.is_valid():
+            return ask_before_action(
+                self,
+                request,
+                queryset.select_related("buyer", "product"),
+                form,
+                action="close",
+                title="Close support requests",
+                intro="The buyer and the seller see the reason; the thread is kept.",
+                describe=lambda r: f"{r.subject} · {r.buyer} · {r.product} ({r.status})",
+            )
+        closed = 0
+        for support_request in queryset:
+            if support_request.is_active:
+                request_close(
+                    request=support_request, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+                closed += 1
+        self.message_user(request, f"Closed {closed}; {queryset.count() - closed} already ended.")
+        return None
+
+
+@admin.register(SupportOffer)
+class SupportOfferAdmin(admin.ModelAdmin):
+    list_display = ["product", "included_days", "price", "updated_at"]
+    search_fields = ["product__title"]
+    list_select_related = ["product"]
+    raw_id_fields = ["product"]

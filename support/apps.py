@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class SupportConfig(AppConfig):
+    name = "support"
+    verbose_name = "Support"
+
+    def ready(self) -> None:
+        from access.services import register_on_revoke
+        from support.services import requests_close_for_revoked
+
+        register_on_revoke(requests_close_for_revoked)

@@ -1,0 +1,187 @@
+"""Opening, answering and ending support requests: the only writers of support.
+
+Who may open a request is access's answer alone (`owned_purchase`: an active grant), with the
+seller's offer for the product. Every refusal is a `SupportRefused` with a sentence for the
+buyer, and writes nothing."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from access.models import PurchasedProduct
+from access.selectors import owned_purchase
+from accounts.models import User
+from shop.models import Product
+from support.models import SupportMessage, SupportOffer, SupportRequest
+
+MAX_BODY = 10_000
+S = SupportRequest.Status
+
+
+class SupportRefused(ValidationError):
+    """Why a request cannot be opened, answered or moved: said to the person who asked."""
+
+
+def support_offer(*, product: Product) -> SupportOffer:
+    """The product's offer; an unsaved one offering nothing when the seller made none."""
+    return SupportOffer.objects.filter(product=product).first() or SupportOffer(product=product)
+
+
+@transaction.atomic
+def support_offer_set(*, product: Product, included_days: int, price: int) -> SupportOffer:
+    offer, _ = SupportOffer.objects.select_for_update().get_or_create(product=product)
+    offer.included_days, offer.price = included_days, price
+    offer.full_clean(exclude=["product"])
+    offer.save()
+    return offer
+
+
+def included_until(*, offer: SupportOffer, purchase: PurchasedProduct):
+    """When the support included with `purchase` ends; None when the offer includes none."""
+    if not offer.included_days:
+        return None
+    return purchase.granted_at + timedelta(days=offer.included_days)
+
+
+def _clean_body(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise SupportRefused("Write a message first.")
+    if len(body) > MAX_BODY:
+        raise SupportRefused(f"Keep a message under {MAX_BODY:,} characters.")
+    return body
+
+
+def _clean_subject(subject: str) -> str:
+    subject = " ".join(subject.split())
+    if not subject:
+        raise SupportRefused("Give your request a subject.")
+    return subject[:120]
+
+
+def _owned(*, buyer: User, product: Product) -> PurchasedProduct:
+    purchase = owned_purchase(user=buyer, product_id=product.pk)
+    if purchase is None:
+        raise SupportRefused("Support is for products in your library.")
+    return purchase
+
+
+def _create(**fields) -> SupportRequest:
+    try:
+        with transaction.atomic():
+            return SupportRequest.objects.create(**fields)
+    except IntegrityError:
+        # support_one_active_request: a second one, opened at the same time or not.
+        raise SupportRefused(
+            "You already have a support request open for this product: continue it there."
+        ) from None
+
+
+@transaction.atomic
+def request_open_included(
+    *, buyer: User, product: Product, subject: str, body: str
+) -> SupportRequest:
+    """A request on support included with the buyer's purchase, with its first message."""
+    purchase = _owned(buyer=buyer, product=product)
+    offer = support_offer(product=product)
+    until = included_until(offer=offer, purchase=purchase)
+    if until is None:
+        raise SupportRefused("This product comes with no included support.")
+    if timezone.now() > until:
+        raise SupportRefused(f"The support included with your purchase ended on {until:%d %B %Y}.")
+    subject, body = _clean_subject(subject), _clean_body(body)
+    request = _create(
+        buyer=buyer,
+        product=product,
+        purchase=purchase,
+        funding=SupportRequest.Funding.INCLUDED,
+        subject=subject,
+    )
+    SupportMessage.objects.create(request=request, author=buyer, body=body, at=request.opened_at)
+    return request
+
+
+@transaction.atomic
+def request_grant(
+    *, buyer: User, product: Product, actor: User, reason: str, subject: str = ""
+) -> SupportRequest:
+    """A free request for an owner, granted by the product's seller or by staff."""
+    if not (actor.is_staff or actor.pk == product.seller_id):
+        raise SupportRefused("Only the product's seller or staff may grant support.")
+    reason = " ".join(reason.split())
+    if not reason:
+        raise SupportRefused("Say why support is granted.")
+    purchase = _owned(buyer=buyer, product=product)
+    return _create(
+        buyer=buyer,
+        product=product,
+        purchase=purchase,
+        funding=SupportRequest.Funding.GRANTED,
+        granted_by=actor,
+        grant_reason=reason[:200],
+        subject=_clean_subject(subject or f"Support for {product.title}"),
+    )
+
+
+def _locked(request: SupportRequest) -> SupportRequest:
+    return SupportRequest.objects.select_for_update().get(pk=request.pk)
+
+
+@transaction.atomic
+def message_post(*, request: SupportRequest, author: User, body: str) -> SupportMessage:
+    """A message in the thread: the seller's answers it, the buyer's (re)opens it."""
+    request = _locked(request)
+    is_seller = author.pk == request.product.seller_id
+    if author.pk != request.buyer_id and not is_seller:
+        raise SupportRefused("Only the buyer and the seller write in a request.")
+    if request.status not in (S.OPEN, S.ANSWERED):
+        raise SupportRefused(f"This request is {request.get_status_display().lower()}.")
+    message = SupportMessage.objects.create(request=request, author=author, body=_clean_body(body))
+    request.last_message_at = message.at
+    if is_seller:
+        request.status = S.ANSWERED
+        request.first_answer_at = request.first_answer_at or message.at
+    else:
+        request.status = S.OPEN
+    request.save(update_fields=["status", "first_answer_at", "last_message_at"])
+    return message
+
+
+@transaction.atomic
+def request_resolve(*, request: SupportRequest, actor: User) -> SupportRequest:
+    """Done: the seller, the buyer or staff says the question is answered."""
+    request = _locked(request)
+    if not (actor.is_staff or actor.pk in (request.buyer_id, request.product.seller_id)):
+        raise SupportRefused("Only the buyer, the seller or staff may resolve a request.")
+    if request.status not in (S.OPEN, S.ANSWERED):
+        raise SupportRefused(f"This request is {request.get_status_display().lower()}.")
+    request.status, request.resolved_at = S.RESOLVED, timezone.now()
+    request.ended_at = request.resolved_at
+    request.save(update_fields=["status", "resolved_at", "ended_at"])
+    return request
+
+
+def _end(request: SupportRequest, status: str, reason: str) -> SupportRequest:
+    request.status, request.ended_at, request.end_reason = status, timezone.now(), reason[:200]
+    request.save(update_fields=["status", "ended_at", "end_reason"])
+    return request
+
+
+@transaction.atomic
+def request_close(*, request: SupportRequest, actor: User, reason: str) -> SupportRequest:
+    """Ended without an answer: by the buyer (withdrawn), the seller or staff."""
+    request = _locked(request)
+    if not (actor.is_staff or actor.pk in (request.buyer_id, request.product.seller_id)):
+        raise SupportRefused("Only the buyer, the seller or staff may close a request.")
+    if not request.is_active:
+        raise SupportRefused(f"This request is {request.get_status_display().lower()}.")
+    return _end(request, S.CLOSED, reason or "closed")
+
+
+def requests_close_for_revoked(purchase: PurchasedProduct, reason: str) -> None:
+    """Access to the product was revoked (access.services.register_on_revoke): the requests
+    resting on it end with that reason, in the revoking transaction."""
+    for request in SupportRequest.objects.active().select_for_update().filter(purchase=purchase):
+        _end(request, S.CLOSED, f"access revoked: {reason}")
