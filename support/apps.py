@@ -7,6 +7,11 @@ class SupportConfig(AppConfig):
 
     def ready(self) -> None:
         from access.services import register_on_revoke
+        from accounts.panels import PanelPage, register_panel_page
+        from support import inbox
         from support.services import requests_close_for_revoked
 
         register_on_revoke(requests_close_for_revoked)
+        register_panel_page(
+            PanelPage("inbox/", inbox.inbox, "inbox", "Support inbox", panels=("studio",))
+        )
