@@ -38,6 +38,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_display = [
         "public_id",
         "buyer",
+        "item",
         "product",
         "amount",
         "currency",
@@ -46,7 +47,7 @@ class OrderAdmin(admin.ModelAdmin):
         "created_at",
         "needs_review",
     ]
-    list_filter = ["status", "provider", "created_at", NeedsReviewFilter]
+    list_filter = ["status", "item", "provider", "created_at", NeedsReviewFilter]
     date_hierarchy = "created_at"
     search_fields = ["public_id", "buyer__email", "product__title", "payment_id"]
     list_select_related = ["buyer", "product"]

@@ -5,13 +5,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from billing.fulfilment import ITEM_MAX_LENGTH, item_choices
 from shop.models import CURRENCIES, Product
 
 
 class Order(models.Model):
-    """A payment attempt. Only a paid order grants access (access.services), in the same
-    transaction that marks it paid; a refund or a lost dispute revokes it in the one that
-    records it."""
+    """A payment attempt for an item about a product: the product itself, or what a higher app
+    sells for it (billing.fulfilment). Only a paid order fulfils its item (a product: access,
+    through access.services), in the same transaction that marks it paid; a refund or a lost
+    dispute undoes it in the one that records it."""
 
     class Status(models.TextChoices):
         PENDING = "pending"
@@ -27,6 +29,9 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
     )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="orders")
+    # Choices read from the registry when asked: an app adding an item needs no migration here,
+    # and no database constraint could know its items (order_start refuses an unknown one).
+    item = models.CharField(max_length=ITEM_MAX_LENGTH, choices=item_choices, default="product")
     amount = models.PositiveIntegerField(help_text="Minor units, as priced at checkout.")
     currency = models.CharField(max_length=3, choices=CURRENCIES)
     status = models.CharField(max_length=15, choices=Status, default=Status.PENDING)

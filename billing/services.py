@@ -2,9 +2,10 @@
 
 A webhook is stored first (`webhook_store`, its own transaction, once per webhook-id), then
 applied once (`webhook_process`): in one transaction, under a lock on the provider's payment
-(so a payment and its refund never race) and on the order row, the order moves and access is
-granted or revoked through access.services. Events may come in any order: a refund or a lost
-dispute that arrives before its payment is kept, and the payment then finds it.
+(so a payment and its refund never race) and on the order row, the order moves and what it
+bought is fulfilled or undone through billing.fulfilment (a product: access granted or revoked
+through access.services). Events may come in any order: a refund or a lost dispute that
+arrives before its payment is kept, and the payment then finds it.
 """
 
 import json
@@ -18,6 +19,7 @@ from django.utils import timezone
 from access.services import access_grant, access_revoke
 from accounts.models import User
 from billing import notices
+from billing.fulfilment import fulfilment_for
 from billing.models import Order, WebhookEvent
 from billing.providers import ProviderError, ProviderUncertain, get_provider
 from billing.sales import sales_changed
@@ -59,12 +61,24 @@ ORDER_FIELDS = [
 
 
 @transaction.atomic
-def order_start(*, buyer: User, product: Product, provider: str) -> Order:
-    """A pending order at today's price; the provider's checkout comes after, outside."""
+def order_start(
+    *,
+    buyer: User,
+    product: Product,
+    provider: str,
+    item: str = "product",
+    amount: int | None = None,
+) -> Order:
+    """A pending order for `item` about `product` (the product itself unless a higher app
+    registered another item), at `amount` or else the product's price today, in the product's
+    currency; the provider's checkout comes after, outside. UnknownItem for an item no app
+    fulfils: once paid, nothing could give the buyer what they paid for."""
+    fulfilment_for(item)
     return Order.objects.create(
         buyer=buyer,
         product=product,
-        amount=product.price,
+        item=item,
+        amount=product.price if amount is None else amount,
         currency=product.currency,
         provider=provider,
     )
@@ -219,20 +233,36 @@ def _move(order: Order, status: str, data: dict) -> None:
 
 
 def _settle_access(order: Order, *, owned_before: bool) -> None:
+    """The buyer gets what the order bought, or loses it, as the order comes to own it or stops,
+    in the transaction that moves the order: an error from the item's app rolls the event back."""
     owns = order.status in OWNING
-    reference = str(order.public_id)
     if owns and not owned_before:
-        access_grant(
-            user=order.buyer, product=order.product, source="purchase", via=VIA, reference=reference
-        )
+        fulfilment_for(order.item).fulfil(order=order)
     elif owned_before and not owns:
-        access_revoke(
-            user=order.buyer,
-            product=order.product,
-            reason=REVOKE_REASONS.get(order.status, "refund"),
-            via=VIA,
-            reference=reference,
-        )
+        reason = REVOKE_REASONS.get(order.status, "refund")
+        fulfilment_for(order.item).undo(order=order, reason=reason)
+
+
+def order_grant_product(*, order: Order) -> None:
+    """The "product" item's fulfilment: the buyer owns the product (again, after a dispute won)."""
+    access_grant(
+        user=order.buyer,
+        product=order.product,
+        source="purchase",
+        via=VIA,
+        reference=str(order.public_id),
+    )
+
+
+def order_revoke_product(*, order: Order, reason: str) -> None:
+    """The "product" item's undoing: refunded or charged back, the buyer no longer owns it."""
+    access_revoke(
+        user=order.buyer,
+        product=order.product,
+        reason=reason,
+        via=VIA,
+        reference=str(order.public_id),
+    )
 
 
 def _apply(data: dict, stored: WebhookEvent):

@@ -43,3 +43,16 @@ def test_orders_cannot_be_added_or_deleted_in_admin(staff_client, buyer, seller)
 
     assert staff_client.get("/admin/billing/order/add/").status_code == 403
     assert staff_client.post(f"/admin/billing/order/{order.pk}/delete/").status_code == 403
+
+
+def test_staff_see_what_each_order_buys_and_filter_orders_by_it(staff_client, buyer, seller):
+    order = pending_order(buyer, paid_product(seller))
+
+    products = staff_client.get("/admin/billing/order/?item__exact=product")
+    others = staff_client.get("/admin/billing/order/?item__exact=support")  # none yet
+
+    assert str(order.public_id).encode() in products.content
+    assert b'<td class="field-item">Product</td>' in products.content
+    assert b'href="?item__exact=product"' in products.content
+    assert others.status_code == 200
+    assert b"0 orders" in others.content
