@@ -8,11 +8,20 @@ class SupportConfig(AppConfig):
     def ready(self) -> None:
         from access.services import register_on_revoke
         from accounts.panels import PanelPage, register_panel_page
+        from billing.fulfilment import register_fulfilment
         from shop import extensions
         from support import inbox, offers
-        from support.services import requests_close_for_revoked
+        from support.services import (
+            ITEM,
+            requests_close_for_revoked,
+            support_paid,
+            support_refunded,
+        )
 
         register_on_revoke(requests_close_for_revoked)
+        register_fulfilment(
+            ITEM, label="Support request", fulfil=support_paid, undo=support_refunded
+        )
         extensions.register_studio_section(offers.offer_section)
         register_panel_page(
             PanelPage("inbox/", inbox.inbox, "inbox", "Support inbox", panels=("studio",))

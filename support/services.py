@@ -13,10 +13,16 @@ from django.utils import timezone
 from access.models import PurchasedProduct
 from access.selectors import owned_purchase
 from accounts.models import User
+from billing.models import Order
+from billing.providers import get_provider
+from billing.services import order_start
 from shop.models import Product
 from support.models import SupportMessage, SupportOffer, SupportRequest
 
 MAX_BODY = 10_000
+# What a support order buys (billing.fulfilment), and why billing may undo it.
+ITEM = "support"
+PAYMENT_UNDONE = {"refund": "payment refunded", "chargeback": "payment charged back"}
 S = SupportRequest.Status
 
 
@@ -123,6 +129,68 @@ def request_grant(
         grant_reason=reason[:200],
         subject=_clean_subject(subject or f"Support for {product.title}"),
     )
+
+
+@transaction.atomic
+def request_start_paid(*, buyer: User, product: Product, subject: str, body: str) -> SupportRequest:
+    """A request bought per request: kept awaiting payment, with its first message and a
+    pending order for the offer's price, until billing's webhook opens it (`support_paid`).
+    A request already awaiting payment for the product is the one to pay: it is returned."""
+    purchase = _owned(buyer=buyer, product=product)
+    offer = support_offer(product=product)
+    if not offer.price:
+        raise SupportRefused("Support for this product is not sold.")
+    waiting = (
+        SupportRequest.objects.filter(buyer=buyer, product=product, status=S.AWAITING_PAYMENT)
+        .select_related("order")
+        .first()
+    )
+    if waiting is not None:
+        return waiting
+    subject, body = _clean_subject(subject), _clean_body(body)
+    order = order_start(
+        buyer=buyer, product=product, provider=get_provider().name, item=ITEM, amount=offer.price
+    )
+    request = _create(
+        buyer=buyer,
+        product=product,
+        purchase=purchase,
+        funding=SupportRequest.Funding.PAID,
+        order=order,
+        subject=subject,
+        status=S.AWAITING_PAYMENT,
+    )
+    SupportMessage.objects.create(request=request, author=buyer, body=body, at=request.opened_at)
+    return request
+
+
+def support_paid(*, order: Order) -> None:
+    """Billing's fulfilment of a support order (the webhook's transaction): its request opens;
+    one cancelled by a chargeback opens again when the dispute is won."""
+    request = (
+        SupportRequest.objects.select_for_update()
+        .select_related("purchase")
+        .filter(order=order)
+        .first()
+    )
+    if request is None or request.status not in (S.AWAITING_PAYMENT, S.CANCELLED):
+        return
+    if not request.purchase.is_active:
+        # Eligibility is access's alone: paid for after access was revoked, it stays shut (and
+        # the payment is for staff to refund).
+        _end(request, S.CANCELLED, "access was revoked before the payment arrived")
+        return
+    request.status, request.ended_at, request.end_reason = S.OPEN, None, ""
+    request.save(update_fields=["status", "ended_at", "end_reason"])
+
+
+def support_refunded(*, order: Order, reason: str) -> None:
+    """Billing's undoing of a support order: refunded or charged back, its request is
+    cancelled, whatever it had come to."""
+    request = SupportRequest.objects.select_for_update().filter(order=order).first()
+    if request is None or request.status == S.CANCELLED:
+        return
+    _end(request, S.CANCELLED, PAYMENT_UNDONE.get(reason, reason))
 
 
 def _locked(request: SupportRequest) -> SupportRequest:

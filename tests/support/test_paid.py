@@ -1,0 +1,133 @@
+"""Support bought per request goes through billing: the webhook that pays its order opens it,
+a refund of that order cancels it, and a refund of the product closes it."""
+
+import pytest
+
+from billing.models import Order
+from support.models import SupportRequest
+from support.services import SupportRefused, request_start_paid, support_offer_set
+from tests.access.helpers import owned_product
+from tests.billing.helpers import deliver, payment_data
+
+pytestmark = pytest.mark.django_db
+S = SupportRequest.Status
+
+
+@pytest.fixture
+def product(buyer, seller):
+    product = owned_product(buyer, seller)
+    support_offer_set(product=product, included_days=0, price=900)
+    return product
+
+
+def _start(buyer, product):
+    return request_start_paid(buyer=buyer, product=product, subject="Setup help", body="Please")
+
+
+def test_a_paid_request_waits_for_its_payment_with_an_order_at_the_offers_price(buyer, product):
+    request = _start(buyer, product)
+
+    assert (request.status, request.funding) == (S.AWAITING_PAYMENT, "paid")
+    assert (request.order.item, request.order.amount, request.order.status) == (
+        "support",
+        900,
+        "pending",
+    )
+    assert request.messages.count() == 1
+
+
+def test_starting_again_returns_the_request_awaiting_payment(buyer, product):
+    first = _start(buyer, product)
+
+    assert _start(buyer, product) == first
+    assert Order.objects.count() == 1
+
+
+def test_no_paid_request_where_support_is_not_sold_or_the_product_not_owned(
+    buyer, stranger, product
+):
+    with pytest.raises(SupportRefused, match="in your library"):
+        _start(stranger, product)
+    support_offer_set(product=product, included_days=10, price=0)
+    with pytest.raises(SupportRefused, match="not sold"):
+        _start(buyer, product)
+
+    assert not SupportRequest.objects.exists()
+    assert not Order.objects.exists()
+
+
+def test_the_payment_webhook_opens_the_request_and_grants_nothing_else(client, buyer, product):
+    request = _start(buyer, product)
+
+    response = deliver(client, "payment.succeeded", payment_data(request.order))
+
+    assert response.status_code == 204
+    request.refresh_from_db()
+    assert request.status == S.OPEN
+    assert request.order.status == "paid"
+
+
+def test_a_refund_of_the_support_order_cancels_the_request(client, buyer, product):
+    request = _start(buyer, product)
+    deliver(client, "payment.succeeded", payment_data(request.order))
+
+    deliver(client, "refund.succeeded", {"payment_id": "pay_1", "refund_id": "ref_1"})
+
+    request.refresh_from_db()
+    assert (request.status, request.end_reason) == (S.CANCELLED, "payment refunded")
+    # The product itself is still the buyer's.
+    assert request.purchase.is_active
+
+
+def test_a_chargeback_cancels_it_and_a_dispute_won_opens_it_again(client, buyer, product):
+    request = _start(buyer, product)
+    deliver(client, "payment.succeeded", payment_data(request.order))
+
+    deliver(client, "dispute.lost", {"payment_id": "pay_1", "dispute_id": "dp_1"})
+    request.refresh_from_db()
+    assert (request.status, request.end_reason) == (S.CANCELLED, "payment charged back")
+
+    deliver(client, "dispute.won", {"payment_id": "pay_1", "dispute_id": "dp_1"})
+    request.refresh_from_db()
+    assert request.status == S.OPEN
+
+
+def test_a_refund_of_the_product_closes_its_paid_request(client, buyer, product):
+    from access.services import access_revoke
+
+    request = _start(buyer, product)
+    deliver(client, "payment.succeeded", payment_data(request.order))
+
+    access_revoke(user=buyer, product=product, reason="refund", via="test")
+
+    request.refresh_from_db()
+    assert (request.status, request.end_reason) == (S.CLOSED, "access revoked: refund")
+
+
+def test_paid_for_after_access_was_revoked_the_request_stays_shut(client, buyer, product):
+    from access.services import access_revoke
+
+    request = _start(buyer, product)
+    access_revoke(user=buyer, product=product, reason="staff", via="test")
+
+    deliver(client, "payment.succeeded", payment_data(request.order))
+
+    request.refresh_from_db()
+    assert (request.status, request.end_reason) == (S.CLOSED, "access revoked: staff")
+
+
+def test_a_dispute_won_does_not_reopen_a_request_whose_access_was_revoked_meanwhile(
+    client, buyer, product
+):
+    from access.services import access_revoke
+
+    request = _start(buyer, product)
+    deliver(client, "payment.succeeded", payment_data(request.order))
+    deliver(client, "dispute.lost", {"payment_id": "pay_1", "dispute_id": "dp_1"})
+    access_revoke(user=buyer, product=product, reason="refund", via="test")
+
+    deliver(client, "dispute.won", {"payment_id": "pay_1", "dispute_id": "dp_1"})
+
+    request.refresh_from_db()
+    assert request.status == S.CANCELLED
+    assert "revoked before the payment" in request.end_reason
