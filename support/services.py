@@ -6,8 +6,11 @@ buyer, and writes nothing."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from access.models import PurchasedProduct
@@ -16,6 +19,7 @@ from accounts.models import User
 from billing.models import Order
 from billing.providers import get_provider
 from billing.services import order_start
+from ops.notifications import queue_email
 from shop.models import Product
 from support.models import SupportMessage, SupportOffer, SupportRequest
 
@@ -24,6 +28,28 @@ MAX_BODY = 10_000
 ITEM = "support"
 PAYMENT_UNDONE = {"refund": "payment refunded", "chargeback": "payment charged back"}
 S = SupportRequest.Status
+
+
+SUBJECTS = {
+    "opened": "New support request: {subject}",
+    "buyer_reply": "A reply on {subject}",
+    "seller_reply": "An answer on {subject}",
+    "resolved": "Resolved: {subject}",
+}
+
+
+def _notify(request: SupportRequest, kind: str, *, key: str, message=None) -> None:
+    """An email about the request, recorded with the change it tells of (ops outbox), once per
+    key: to the seller on a new request or a buyer's reply, to the buyer otherwise."""
+    to_seller = kind in ("opened", "buyer_reply")
+    to = request.product.seller.email if to_seller else request.buyer.email
+    context = {"request": request, "message": message, "site_name": settings.SITE_NAME}
+    email = EmailMessage(
+        subject=SUBJECTS[kind].format(subject=request.subject),
+        body=render_to_string(f"support/email/{kind}.txt", context),
+        to=[to],
+    )
+    queue_email(email, key=key)
 
 
 class SupportRefused(ValidationError):
@@ -105,7 +131,10 @@ def request_open_included(
         funding=SupportRequest.Funding.INCLUDED,
         subject=subject,
     )
-    SupportMessage.objects.create(request=request, author=buyer, body=body, at=request.opened_at)
+    message = SupportMessage.objects.create(
+        request=request, author=buyer, body=body, at=request.opened_at
+    )
+    _notify(request, "opened", key=f"support-{request.pk}-opened", message=message)
     return request
 
 
@@ -182,6 +211,7 @@ def support_paid(*, order: Order) -> None:
         return
     request.status, request.ended_at, request.end_reason = S.OPEN, None, ""
     request.save(update_fields=["status", "ended_at", "end_reason"])
+    _notify(request, "opened", key=f"support-{request.pk}-opened", message=request.messages.first())
 
 
 def support_refunded(*, order: Order, reason: str) -> None:
@@ -214,6 +244,8 @@ def message_post(*, request: SupportRequest, author: User, body: str) -> Support
     else:
         request.status = S.OPEN
     request.save(update_fields=["status", "first_answer_at", "last_message_at"])
+    kind = "seller_reply" if is_seller else "buyer_reply"
+    _notify(request, kind, key=f"support-message-{message.pk}", message=message)
     return message
 
 
@@ -228,6 +260,8 @@ def request_resolve(*, request: SupportRequest, actor: User) -> SupportRequest:
     request.status, request.resolved_at = S.RESOLVED, timezone.now()
     request.ended_at = request.resolved_at
     request.save(update_fields=["status", "resolved_at", "ended_at"])
+    if actor.pk != request.buyer_id:
+        _notify(request, "resolved", key=f"support-{request.pk}-resolved")
     return request
 
 
