@@ -24,6 +24,7 @@ urlpatterns = [
     path("library/", include(("access.urls", "library"))),
     path("download/<int:file_id>/", access_views.download, name="download"),
     path("billing/", include("billing.urls")),
+    path("support/", include("support.urls")),
     path("studio/", include(("shop.studio_urls", "studio"))),
 ]
 
