@@ -25,6 +25,7 @@ urlpatterns = [
     path("download/<int:file_id>/", access_views.download, name="download"),
     path("billing/", include("billing.urls")),
     path("studio/inbox/", include(("support.inbox_urls", "inbox"))),
+    path("support/", include("support.urls")),
     path("studio/", include(("shop.studio_urls", "studio"))),
 ]
 

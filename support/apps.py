@@ -10,7 +10,7 @@ class SupportConfig(AppConfig):
         from accounts.panels import PanelPage, register_panel_page
         from billing.fulfilment import register_fulfilment
         from shop import extensions
-        from support import inbox, offers
+        from support import inbox, offers, views
         from support.services import (
             ITEM,
             requests_close_for_revoked,
@@ -22,7 +22,10 @@ class SupportConfig(AppConfig):
         register_fulfilment(
             ITEM, label="Support request", fulfil=support_paid, undo=support_refunded
         )
+        # After access's and billing's: support comes after them in INSTALLED_APPS.
+        extensions.register_offer(views.offer)
         extensions.register_studio_section(offers.offer_section)
+        register_panel_page(PanelPage("support/", views.requests, "support", "Support"))
         register_panel_page(
             PanelPage("inbox/", inbox.inbox, "inbox", "Support inbox", panels=("studio",))
         )

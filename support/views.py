@@ -1,0 +1,192 @@
+"""The buyer's side of support: the product page's way in, opening a request, the list of
+one's requests (in both panels) and a request's thread. The seller's inbox is support.inbox.
+
+Every write goes through support.services; a refusal is its sentence, shown where the buyer
+asked, and nothing is written."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
+
+from access.models import PurchasedProduct
+from access.selectors import owned_purchase
+from accounts.models import User
+from accounts.panels import Panel, panel_page
+from accounts.roles import CUSTOMER, customer_required
+from ops.htmx import wants_fragment
+from shop.models import Product
+from support.forms import MessageForm, RequestOpenForm
+from support.models import SupportRequest
+from support.services import (
+    SupportRefused,
+    included_until,
+    message_post,
+    request_close,
+    request_open_included,
+    request_resolve,
+    support_offer,
+)
+
+REQUESTS_PAGE_SIZE = 25
+THREAD = "support/thread.html"
+
+
+def _active_request(user: User, product: Product) -> SupportRequest | None:
+    return SupportRequest.objects.of_buyer(user).active().filter(product=product).first()
+
+
+def _included(product: Product, purchase: PurchasedProduct) -> tuple:
+    """(when the support included with the purchase ends or None, whether it still lasts)."""
+    until = included_until(offer=support_offer(product=product), purchase=purchase)
+    return until, bool(until and timezone.now() <= until)
+
+
+def offer(request: HttpRequest, product: Product) -> str:
+    """Support's part of the product page's offer, for an owner: their active request, or a
+    new one while the support included with their purchase lasts; nothing otherwise."""
+    if not CUSTOMER.held_by(request.user):
+        return ""
+    purchase = owned_purchase(user=request.user, product_id=product.pk)
+    if purchase is None:
+        return ""
+    active = _active_request(request.user, product)
+    until, lasts = (None, False) if active else _included(product, purchase)
+    if not (active or lasts):
+        return ""
+    context = {"product": product, "active": active, "until": until}
+    return render_to_string("support/offer.html", context, request)
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required
+def request_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """A new request on the support included with the buyer's purchase of the product."""
+    product = get_object_or_404(Product, slug=slug)
+    purchase = owned_purchase(user=request.user, product_id=product.pk)
+    if purchase is None:
+        raise Http404("No such product in your library.")
+    form = RequestOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opened = request_open_included(
+                buyer=request.user,
+                product=product,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+            )
+        except SupportRefused as refusal:
+            form.add_error(None, refusal)
+        else:
+            url = reverse("support:thread", args=[opened.pk])
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    active = _active_request(request.user, product)
+    until, lasts = _included(product, purchase)
+    context = {
+        "product": product,
+        "form": form,
+        "active": active,
+        "until": until,
+        "can_open": lasts and not active,
+    }
+    template = "support/new.html"
+    if wants_fragment(request):
+        template += "#open-form"
+    return render(request, template, context)
+
+
+@require_safe
+@panel_page
+def requests(request: HttpRequest, *, panel: Panel) -> HttpResponse:
+    """The signed-in user's own support requests, latest message first, in whichever panel
+    they came from (a seller who buys asks for support too)."""
+    support_requests = (
+        SupportRequest.objects.of_buyer(request.user)
+        .select_related("product")
+        .defer("product__description", "product__search_document")
+        .order_by("-last_message_at", "-pk")
+    )
+    page = Paginator(support_requests, REQUESTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "support/requests.html"
+    if wants_fragment(request):
+        template += "#requests"
+    return render(request, template, {"panel": panel, "page": page})
+
+
+def _own_request(request: HttpRequest, pk: int) -> SupportRequest:
+    """The signed-in buyer's request, or 404: a seller reads theirs in the inbox."""
+    return get_object_or_404(
+        SupportRequest.objects.of_buyer(request.user).select_related("product__seller"), pk=pk
+    )
+
+
+def _thread(
+    request: HttpRequest, support_request: SupportRequest, form: MessageForm, refusal: str = ""
+) -> HttpResponse:
+    context = {
+        "support_request": support_request,
+        "thread_messages": support_request.messages.all(),
+        "form": form,
+        "refusal": refusal,
+    }
+    template = THREAD
+    if wants_fragment(request):
+        template += "#thread"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+@customer_required
+def thread(request: HttpRequest, pk: int) -> HttpResponse:
+    """A request's messages in order, with the buyer's reply form while it is open."""
+    support_request = _own_request(request, pk)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message_post(
+                request=support_request, author=request.user, body=form.cleaned_data["body"]
+            )
+        except SupportRefused as refusal:
+            # Ended meanwhile (by the seller, or in another tab): the thread as it now is.
+            return _thread(request, _own_request(request, pk), form, refusal=refusal.message)
+        if not request.htmx:
+            return redirect("support:thread", pk)
+        support_request, form = _own_request(request, pk), MessageForm()
+    return _thread(request, support_request, form)
+
+
+def _end(request: HttpRequest, pk: int, end, done: str) -> HttpResponse:
+    """Close or resolve: htmx gets the thread as it now is, a plain form post/redirect/get."""
+    support_request = _own_request(request, pk)
+    try:
+        end(request=support_request, actor=request.user)
+    except SupportRefused as refusal:
+        if request.htmx:
+            return _thread(request, support_request, MessageForm(), refusal=refusal.message)
+        messages.error(request, refusal.message)
+    else:
+        if request.htmx:
+            return _thread(request, _own_request(request, pk), MessageForm())
+        messages.success(request, done)
+    return redirect("support:thread", pk)
+
+
+def _close_by_buyer(*, request: SupportRequest, actor: User) -> SupportRequest:
+    return request_close(request=request, actor=actor, reason="closed by the buyer")
+
+
+@require_POST
+@customer_required
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _end(request, pk, _close_by_buyer, "Your request is closed.")
+
+
+@require_POST
+@customer_required
+def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _end(request, pk, request_resolve, "Your request is marked resolved.")
