@@ -72,6 +72,20 @@ def test_the_same_key_is_recorded_and_sent_once(bot, django_capture_on_commit_ca
     assert [body["text"] for _, body, _ in bot.requests] == ["Hello"]
 
 
+def test_a_queue_failure_after_commit_is_not_an_error_and_the_message_waits(
+    bot, django_capture_on_commit_callbacks, monkeypatch
+):
+    def queue_down(**kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr("ops.notifications.send_notice", queue_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = queue_telegram(chat_id="42", text="Hello", key="waiting")
+
+    assert bot.requests == []
+    assert notices.notices_due() == [notice.pk]
+
+
 def test_flood_control_puts_the_notice_off_as_long_as_telegram_asks_and_it_goes_once_later(bot):
     notice = queue_telegram(chat_id="42", text="Hello", key="flood")
     bot.refuse(429, "Too Many Requests: retry after 30", retry_after=30)
