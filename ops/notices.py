@@ -27,7 +27,8 @@ KEEP_SENT = timedelta(days=90)
 
 
 class RetryLater(Exception):
-    """Raised by a sender: try again in `seconds`, not after the usual backoff."""
+    """Raised by a sender: try again in `seconds`, not after the usual backoff. It still
+    counts as an attempt, so that a remote end that keeps putting it off is given up too."""
 
     def __init__(self, reason: str, *, seconds: float):
         super().__init__(reason)
@@ -62,8 +63,7 @@ def notice_send(*, notice_id: int) -> bool:
         SENDERS[notice.channel](notice)
     except GiveUp as error:
         logger.error("notice %s given up: %s", notice.key, error)
-        notice.attempts = MAX_ATTEMPTS
-        _failed(notice, error=error, due_at=timezone.now())
+        _failed(notice, error=error, due_at=timezone.now(), give_up=True)
         return False
     except RetryLater as error:
         logger.warning("notice %s put off %s s: %s", notice.key, error.seconds, error)
@@ -79,12 +79,14 @@ def notice_send(*, notice_id: int) -> bool:
     return True
 
 
-def _failed(notice: Notice, *, error: Exception, due_at: datetime) -> None:
+def _failed(notice: Notice, *, error: Exception, due_at: datetime, give_up: bool = False) -> None:
     last_error = f"{type(error).__name__}: {error}"[:300]
+    # Giving up spends the attempts left, so that nothing takes the notice again.
+    attempts = MAX_ATTEMPTS if give_up else notice.attempts
     Notice.objects.filter(pk=notice.pk).update(
-        due_at=due_at, attempts=notice.attempts, last_error=last_error
+        due_at=due_at, attempts=attempts, last_error=last_error
     )
-    if notice.attempts >= MAX_ATTEMPTS:
+    if attempts >= MAX_ATTEMPTS:
         _alert_given_up(notice, last_error=last_error)
 
 
@@ -98,7 +100,7 @@ def _alert_given_up(notice: Notice, *, last_error: str) -> None:
         return
     alert_staff(
         text=f"Gave up sending {notice.get_channel_display()} notice {notice.key} "
-        f"after {notice.attempts} attempts: {last_error}",
+        f"(attempts: {notice.attempts}): {last_error}",
         key=f"notice-given-up-{notice.pk}",
     )
 

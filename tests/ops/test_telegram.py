@@ -265,7 +265,10 @@ def test_a_message_given_up_at_once_alerts_staff(bot, settings):
     notice_send(notice_id=notice.pk)
 
     alert = Notice.objects.get(key=f"notice-given-up-{notice.pk}")
-    assert "bot was blocked by the user" in alert.message["text"]
+    assert alert.message["text"] == (
+        "Gave up sending Telegram notice blocked-alerted (attempts: 1): GiveUp: Telegram "
+        "answered 403: Forbidden: bot was blocked by the user"
+    )
 
 
 def test_an_alert_that_cannot_reach_staff_does_not_alert_of_itself(bot, settings):
