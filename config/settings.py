@@ -231,6 +231,18 @@ MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tessera <shop@tessera.localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [("Tessera admins", address) for address in env_list("ADMIN_EMAILS")]
+
+# Telegram (ops.telegram): without a bot token, messages are logged instead of sent. Staff
+# alerts go to TELEGRAM_CHAT_ID, and nowhere when it is unset. The token is a secret (error
+# reports hide settings named *TOKEN* and *SECRET*).
+TELEGRAM_BOT_TOKEN = env_str("TELEGRAM_BOT_TOKEN")
+TELEGRAM_BOT_NAME = env_str("TELEGRAM_BOT_NAME")
+TELEGRAM_CHAT_ID = env_str("TELEGRAM_CHAT_ID")
+TELEGRAM_WEBHOOK_SECRET = env_str("TELEGRAM_WEBHOOK_SECRET")
+TELEGRAM_API_URL = env_str("TELEGRAM_API_URL", "https://api.telegram.org")
+TELEGRAM_TIMEOUT = env_int("TELEGRAM_TIMEOUT", 10)
+if TELEGRAM_TIMEOUT <= 0:
+    raise ImproperlyConfigured("TELEGRAM_TIMEOUT must be a positive number of seconds.")
 # Error reports hide the passwords in connection URLs too (DATABASE_URL, REDIS_URL, ...).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "ops.error_reports.ErrorReportFilter"
 

@@ -4,8 +4,9 @@ from django.utils import timezone
 
 
 class Notice(models.Model):
-    """A message to someone (an email), recorded in the same transaction as the change it
-    tells of, and sent after commit by a task: a transactional outbox (ops.notifications).
+    """A message to someone (an email, a Telegram message), recorded in the same transaction
+    as the change it tells of, and sent after commit by a task: a transactional outbox
+    (ops.notifications).
 
     `key` names what the notice is about (an order's receipt, say): a second notice with the
     same key is never recorded, so never sent. `due_at` is when a worker may next take it:
@@ -15,10 +16,13 @@ class Notice(models.Model):
 
     class Channel(models.TextChoices):
         EMAIL = "email"
+        TELEGRAM = "telegram"
 
     key = models.CharField(max_length=200, unique=True)
     channel = models.CharField(max_length=10, choices=Channel, default=Channel.EMAIL)
-    message = models.JSONField(help_text="What the channel sends: for an email, to, subject…")
+    message = models.JSONField(
+        help_text="What the channel sends: for an email, to, subject…; for Telegram, chat_id, text"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveSmallIntegerField(default=0)

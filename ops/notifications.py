@@ -1,20 +1,24 @@
 """Outgoing messages, through a transactional outbox (ops.models.Notice).
 
-`queue_email` records the message in the caller's transaction, so it exists if and only if the
-change it tells of committed, and asks a task to send it after commit. If the queue cannot be
-reached then (Redis down), nothing fails: `send_due_notices` (a periodic task) finds every
-notice that is due and unsent and queues it again. Sending is claimed first (ops.notices), so
-a notice queued twice, or taken by two workers, goes out once; a worker killed mid-send leaves
-its claim to lapse after a lease, and the notice is sent then. The one window left is a
-worker killed after the mail server took the message and before it was marked sent: then it
-goes again, with the same Message-ID, which mail systems use to drop duplicates.
+`queue_email` and `queue_telegram` (and `alert_staff`, through it) record the message in the
+caller's transaction, so it exists if and only if the change it tells of committed, and ask a
+task to send it after commit. If the queue cannot be reached then (Redis down), nothing fails:
+`send_due_notices` (a periodic task) finds every notice that is due and unsent and queues it
+again. Sending is claimed first (ops.notices), so a notice queued twice, or taken by two
+workers, goes out once; a worker killed mid-send leaves its claim to lapse after a lease, and
+the notice is sent then. The one window left is a worker killed after the remote end took
+the message and before it was marked sent: then it goes again. An email goes with the same
+Message-ID, which mail systems use to drop duplicates; Telegram has no such id, so there a
+second copy arrives.
 """
 
 import uuid
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 
+from ops import telegram
 from ops.db import insert_if_absent
 from ops.models import Notice
 from ops.tasks import send_notice
@@ -43,3 +47,32 @@ def queue_email(message: EmailMessage, *, key: str = "") -> Notice | None:
         return None
     transaction.on_commit(lambda: send_notice(notice_id=notice.pk), robust=True)
     return notice
+
+
+def queue_telegram(*, chat_id: str, text: str, key: str = "") -> Notice | None:
+    """Record a Telegram message to `chat_id` to be sent once this transaction commits, cut to
+    what one message holds; None (and nothing recorded) when a notice with the same `key`
+    exists. Without TELEGRAM_BOT_TOKEN it is logged instead of sent (ops.telegram)."""
+    notice = Notice(
+        key=key or f"telegram-{uuid.uuid4()}",
+        channel=Notice.Channel.TELEGRAM,
+        message={"chat_id": str(chat_id), "text": telegram.fit(text)},
+    )
+    if not insert_if_absent(notice, unique=["key"]):
+        return None
+    transaction.on_commit(lambda: send_notice(notice_id=notice.pk), robust=True)
+    return notice
+
+
+def alert_staff(*, text: str, key: str = "") -> Notice | None:
+    """Tell staff of something they must act on, in the TELEGRAM_CHAT_ID chat; nothing (None)
+    when that is not set, or when an alert with the same `key` exists."""
+    if not settings.TELEGRAM_CHAT_ID:
+        return None
+    return queue_telegram(chat_id=settings.TELEGRAM_CHAT_ID, text=text, key=key)
+
+
+def is_staff_alert(notice: Notice) -> bool:
+    return notice.channel == Notice.Channel.TELEGRAM and notice.message.get("chat_id") == str(
+        settings.TELEGRAM_CHAT_ID
+    )
