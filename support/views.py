@@ -30,6 +30,7 @@ from support.services import (
     request_close,
     request_open_included,
     request_resolve,
+    request_start_paid,
     support_offer,
 )
 
@@ -49,7 +50,8 @@ def _included(product: Product, purchase: PurchasedProduct) -> tuple:
 
 def offer(request: HttpRequest, product: Product) -> str:
     """Support's part of the product page's offer, for an owner: their active request, or a
-    new one while the support included with their purchase lasts; nothing otherwise."""
+    new one while the support included with their purchase lasts, or one to buy when the
+    seller sells support; nothing otherwise."""
     if not CUSTOMER.held_by(request.user):
         return ""
     purchase = owned_purchase(user=request.user, product_id=product.pk)
@@ -57,9 +59,10 @@ def offer(request: HttpRequest, product: Product) -> str:
         return ""
     active = _active_request(request.user, product)
     until, lasts = (None, False) if active else _included(product, purchase)
-    if not (active or lasts):
+    price = 0 if active or lasts else support_offer(product=product).price
+    if not (active or lasts or price):
         return ""
-    context = {"product": product, "active": active, "until": until}
+    context = {"product": product, "active": active, "until": until, "price": price}
     return render_to_string("support/offer.html", context, request)
 
 
@@ -71,28 +74,35 @@ def request_new(request: HttpRequest, slug: str) -> HttpResponse:
     purchase = owned_purchase(user=request.user, product_id=product.pk)
     if purchase is None:
         raise Http404("No such product in your library.")
+    until, lasts = _included(product, purchase)
+    # Included support while it lasts; after that, bought per request if the seller sells it.
+    price = 0 if lasts else support_offer(product=product).price
     form = RequestOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        fields = {
+            "buyer": request.user,
+            "product": product,
+            "subject": form.cleaned_data["subject"],
+            "body": form.cleaned_data["body"],
+        }
         try:
-            opened = request_open_included(
-                buyer=request.user,
-                product=product,
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-            )
+            opened = request_start_paid(**fields) if price else request_open_included(**fields)
         except SupportRefused as refusal:
             form.add_error(None, refusal)
         else:
-            url = reverse("support:thread", args=[opened.pk])
+            if opened.status == SupportRequest.Status.AWAITING_PAYMENT:
+                url = reverse("billing:checkout", args=[opened.order.public_id])
+            else:
+                url = reverse("support:thread", args=[opened.pk])
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     active = _active_request(request.user, product)
-    until, lasts = _included(product, purchase)
     context = {
         "product": product,
         "form": form,
         "active": active,
         "until": until,
-        "can_open": lasts and not active,
+        "price": price,
+        "can_open": (lasts or bool(price)) and not active,
     }
     template = "support/new.html"
     if wants_fragment(request):

@@ -66,7 +66,7 @@ def test_a_granted_request_is_continued_after_the_included_days(client, buyer, s
     assert f'href="/support/{granted.pk}/"' in product_page(client, product)
 
 
-@pytest.mark.parametrize(("days", "price", "age"), [(30, 0, 31), (0, 0, 0), (0, 500, 0)])
+@pytest.mark.parametrize(("days", "price", "age"), [(30, 0, 31), (0, 0, 0)])
 def test_an_owner_without_included_support_now_sees_nothing_of_support(
     client, buyer, product, days, price, age
 ):
@@ -78,6 +78,18 @@ def test_an_owner_without_included_support_now_sees_nothing_of_support(
 
     assert "In your library" in page
     assert "/support/" not in page
+
+
+@pytest.mark.parametrize(("days", "age"), [(0, 0), (30, 31)])
+def test_where_support_is_sold_an_owner_sees_its_price(client, buyer, product, days, age):
+    support_offer_set(product=product, included_days=days, price=500)
+    PurchasedProduct.objects.update(granted_at=timezone.now() - timedelta(days=age))
+    client.force_login(buyer)
+
+    page = product_page(client, product)
+
+    assert "The seller answers one request for $5.00." in page
+    assert f'href="/support/new/{product.slug}/"' in page
 
 
 def test_after_an_ended_request_the_owner_may_ask_again(client, buyer, product):

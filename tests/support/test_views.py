@@ -202,9 +202,8 @@ def test_after_the_included_days_the_form_says_when_support_ended(client, buyer,
     assert not SupportRequest.objects.exists()
 
 
-@pytest.mark.parametrize(("days", "price"), [(0, 0), (0, 500)])
-def test_without_included_support_there_is_nothing_to_open(client, buyer, product, days, price):
-    support_offer_set(product=product, included_days=days, price=price)
+def test_without_support_offered_there_is_nothing_to_open(client, buyer, product):
+    support_offer_set(product=product, included_days=0, price=0)
     client.force_login(buyer)
 
     page = client.get(new_url(product)).content.decode()
@@ -214,6 +213,34 @@ def test_without_included_support_there_is_nothing_to_open(client, buyer, produc
     assert 'name="body"' not in page
     assert "This product comes with no included support." in response.content.decode()
     assert not SupportRequest.objects.exists()
+
+
+def test_a_request_bought_per_request_goes_to_checkout_and_opens_once_paid(client, buyer, product):
+    from tests.billing.helpers import deliver, payment_data
+
+    support_offer_set(product=product, included_days=0, price=500)
+    client.force_login(buyer)
+
+    page = client.get(new_url(product)).content.decode()
+    response = ask(client, product)
+
+    assert "The seller answers one request for $5.00" in page
+    bought = SupportRequest.objects.get()
+    assert response["Location"] == f"/billing/orders/{bought.order.public_id}/checkout/"
+    assert bought.status == "awaiting_payment"
+    assert deliver(client, "payment.succeeded", payment_data(bought.order)).status_code == 204
+    bought.refresh_from_db()
+    assert bought.status == "open"
+
+
+def test_asking_again_before_paying_returns_to_the_same_checkout(client, buyer, product):
+    support_offer_set(product=product, included_days=0, price=500)
+    client.force_login(buyer)
+
+    first, second = ask(client, product), ask(client, product)
+
+    assert first["Location"] == second["Location"]
+    assert SupportRequest.objects.count() == 1
 
 
 # The thread
@@ -432,3 +459,15 @@ def test_a_seller_who_buys_uses_the_same_pages(client, seller):
     ask(client, other)
 
     assert SupportRequest.objects.get().buyer == seller
+
+
+def test_a_request_awaiting_payment_leads_to_its_checkout(client, buyer, product):
+    support_offer_set(product=product, included_days=0, price=500)
+    client.force_login(buyer)
+    ask(client, product)
+    bought = SupportRequest.objects.get()
+
+    page = client.get(thread_url(bought)).content.decode()
+
+    assert f"/billing/orders/{bought.order.public_id}/checkout/" in page
+    assert 'name="body"' not in page
