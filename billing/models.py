@@ -143,9 +143,11 @@ class ProviderCustomer(models.Model):
 
 
 class ProviderProduct(models.Model):
-    """A product's twin at a payment provider, with what was last sent to it."""
+    """A twin at a payment provider of what an order buys: a product, or another item about it
+    (billing.fulfilment: a support request for it), with what was last sent to it."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="provider_products")
+    item = models.CharField(max_length=ITEM_MAX_LENGTH, default="product")
     provider = models.CharField(max_length=10)
     external_id = models.CharField(max_length=100)
     synced_title = models.CharField(max_length=120)
@@ -154,11 +156,13 @@ class ProviderProduct(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["product", "provider"], name="billing_one_twin_each")
+            models.UniqueConstraint(
+                fields=["product", "item", "provider"], name="billing_one_twin_per_item"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.provider} product {self.external_id}"
+        return f"{self.provider} {self.item} {self.external_id}"
 
 
 class DevProviderEvent(models.Model):

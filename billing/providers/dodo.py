@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError
 
 from accounts.models import User
+from billing.fulfilment import fulfilment_for
 from billing.models import Order, ProviderCustomer, ProviderProduct
 from billing.providers.base import Checkout, ProviderError, ProviderUncertain
 from shop.models import Product
@@ -73,38 +74,55 @@ def ensure_customer(user: User) -> str:
 
 def sync_product(product: Product) -> str:
     """The product's Dodo id, its name and price brought up to date (made if missing)."""
-    price = {
+    return _sync_twin(product, item="product", title=product.title, price=product.price)
+
+
+def sync_order_item(order: Order) -> str:
+    """The Dodo id of what the order buys: the product itself, or its twin for another item (a
+    support request for it), named for it and priced as the order is."""
+    if order.item == "product":
+        return sync_product(order.product)
+    label = fulfilment_for(order.item).label
+    title = f"{label}: {order.product.title}"[:120]
+    return _sync_twin(order.product, item=order.item, title=title, price=order.amount)
+
+
+def _sync_twin(product: Product, *, item: str, title: str, price: int) -> str:
+    """The Dodo id of `item` for `product`, its name and price brought up to date (made if
+    missing)."""
+    dodo_price = {
         "type": "one_time_price",
-        "price": product.price,
+        "price": price,
         "currency": product.currency,
         "discount": 0,
         "purchasing_power_parity": False,
     }
-    twin = ProviderProduct.objects.filter(product=product, provider=NAME).first()
+    twin = ProviderProduct.objects.filter(product=product, item=item, provider=NAME).first()
     if twin is None:
         made = _call(
             client().products.create,
-            name=product.title,
-            price=price,
+            name=title,
+            price=dodo_price,
             tax_category="digital_products",
-            metadata={"tessera_product": str(product.pk)},
+            metadata={"tessera_product": str(product.pk), "tessera_item": item},
         )
         twin, _ = ProviderProduct.objects.get_or_create(
             product=product,
+            item=item,
             provider=NAME,
             defaults={
                 "external_id": made.product_id,
-                "synced_title": product.title,
-                "synced_price": product.price,
+                "synced_title": title,
+                "synced_price": price,
                 "synced_currency": product.currency,
             },
         )
         return twin.external_id
-    current = (product.title, product.price, product.currency)
+    current = (title, price, product.currency)
     if current != (twin.synced_title, twin.synced_price, twin.synced_currency):
-        _call(client().products.update, twin.external_id, name=product.title, price=price)
+        _call(client().products.update, twin.external_id, name=title, price=dodo_price)
         ProviderProduct.objects.filter(pk=twin.pk).update(
-            synced_title=product.title, synced_price=product.price, synced_currency=product.currency
+            synced_title=title, synced_price=price, synced_currency=product.currency
         )
     return twin.external_id
 
@@ -115,7 +133,7 @@ class DodoProvider:
     def start_checkout(self, order: Order, *, return_url: str) -> Checkout:
         session = _call(
             client().checkout_sessions.create,
-            product_cart=[{"product_id": sync_product(order.product), "quantity": 1}],
+            product_cart=[{"product_id": sync_order_item(order), "quantity": 1}],
             customer={"customer_id": ensure_customer(order.buyer)},
             return_url=return_url,
             metadata={"order_id": str(order.public_id)},

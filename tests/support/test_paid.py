@@ -131,3 +131,38 @@ def test_a_dispute_won_does_not_reopen_a_request_whose_access_was_revoked_meanwh
     request.refresh_from_db()
     assert request.status == S.CANCELLED
     assert "revoked before the payment" in request.end_reason
+
+
+def test_through_dodo_a_support_request_has_its_own_twin_at_the_offers_price(buyer, product, dodo):
+    from billing.models import ProviderProduct
+    from billing.providers.dodo import DodoProvider
+
+    request = _start(buyer, product)
+    DodoProvider().start_checkout(request.order, return_url="https://x/")
+    DodoProvider().start_checkout(request.order, return_url="https://x/")
+
+    made = [body for method, path, body in dodo.requests if path == "/products"]
+    assert [(m["name"], m["price"]["price"]) for m in made] == [
+        ("Support request: Budget Kit", 900)
+    ]
+    twin = ProviderProduct.objects.get(item="support")
+    assert (twin.product, twin.synced_price) == (product, 900)
+    _, _, session = [r for r in dodo.requests if r[1] == "/checkouts"][-1]
+    assert session["product_cart"] == [{"product_id": twin.external_id, "quantity": 1}]
+
+
+def test_through_dodo_a_new_support_price_updates_its_twin(buyer, product, dodo):
+    from billing.providers.dodo import DodoProvider
+
+    first = _start(buyer, product)
+    DodoProvider().start_checkout(first.order, return_url="https://x/")
+    from support.services import request_close
+
+    request_close(request=first, actor=buyer, reason="changed my mind")
+    support_offer_set(product=product, included_days=0, price=1500)
+    dodo.requests.clear()
+
+    DodoProvider().start_checkout(_start(buyer, product).order, return_url="https://x/")
+
+    updated = [body for method, path, body in dodo.requests if method == "PATCH"]
+    assert [u["price"]["price"] for u in updated] == [1500]
