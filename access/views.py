@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from access.downloads import download_log, file_response
-from access.library import LIBRARY_TTL, library_scopes
+from access.library import LIBRARY_TTL, entry_links, library_scopes
 from access.models import Download, PurchasedProduct
 from access.selectors import owned_file, owned_purchase
 from access.services import access_grant
@@ -85,21 +85,23 @@ def _library_purchases(user, *, q: str, updates_only: bool):
     return purchases
 
 
-def _library_entries(page) -> list[dict]:
-    """Each purchase on the page with its latest version and that version's files; at most two
-    queries for the whole page."""
+def _library_entries(request: HttpRequest, page) -> list[dict]:
+    """Each purchase on the page with its latest version and that version's files, and what
+    higher apps link to from it; two queries for the whole page, and one for each such app."""
     versions = ProductVersion.objects.in_bulk(
         [p.latest_version_id for p in page.object_list if p.latest_version_id]
     )
     files = {}
     for file in ProductFile.objects.filter(version__in=versions.keys()):
         files.setdefault(file.version_id, []).append(file)
+    links = entry_links(request, list(page.object_list))
     return [
         {
             "purchase": purchase,
             "product": purchase.product,
             "latest": versions.get(purchase.latest_version_id),
             "files": files.get(purchase.latest_version_id, []),
+            "links": links.get(purchase.pk, []),
             "update_available": bool(
                 purchase.latest_release
                 and purchase.last_downloaded_at
@@ -122,7 +124,7 @@ def library(request: HttpRequest, *, panel: Panel) -> HttpResponse:
     context = {
         "panel": panel,
         "page": page,
-        "entries": _library_entries(page),
+        "entries": _library_entries(request, page),
         "q": q,
         "updates": updates_only,
     }

@@ -6,6 +6,7 @@ class SupportConfig(AppConfig):
     verbose_name = "Support"
 
     def ready(self) -> None:
+        from access.library import register_entry_links
         from access.services import register_on_revoke
         from accounts.panels import PanelPage, register_panel_page
         from billing.fulfilment import register_fulfilment
@@ -24,6 +25,7 @@ class SupportConfig(AppConfig):
         )
         # After access's and billing's: support comes after them in INSTALLED_APPS.
         extensions.register_offer(views.offer)
+        register_entry_links(views.library_links)
         extensions.register_studio_section(offers.offer_section)
         register_panel_page(PanelPage("support/", views.requests, "support", "Support"))
         register_panel_page(

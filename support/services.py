@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from access.library import library_changed
 from access.models import PurchasedProduct
 from access.selectors import owned_purchase
 from accounts.models import User
@@ -20,6 +21,7 @@ from billing.models import Order
 from billing.providers import get_provider
 from billing.services import order_start
 from ops.notifications import queue_email
+from shop.catalog import catalog_changed
 from shop.models import Product
 from support.models import SupportMessage, SupportOffer, SupportRequest
 
@@ -67,6 +69,8 @@ def support_offer_set(*, product: Product, included_days: int, price: int) -> Su
     offer.included_days, offer.price = included_days, price
     offer.full_clean(exclude=["product"])
     offer.save()
+    # What owners are offered shows in their libraries, cached per buyer under the catalog.
+    catalog_changed()
     return offer
 
 
@@ -103,12 +107,14 @@ def _owned(*, buyer: User, product: Product) -> PurchasedProduct:
 def _create(**fields) -> SupportRequest:
     try:
         with transaction.atomic():
-            return SupportRequest.objects.create(**fields)
+            request = SupportRequest.objects.create(**fields)
     except IntegrityError:
         # support_one_active_request: a second one, opened at the same time or not.
         raise SupportRefused(
             "You already have a support request open for this product: continue it there."
         ) from None
+    library_changed(user_id=request.buyer_id)  # its link in the buyer's library
+    return request
 
 
 @transaction.atomic
@@ -211,6 +217,7 @@ def support_paid(*, order: Order) -> None:
         return
     request.status, request.ended_at, request.end_reason = S.OPEN, None, ""
     request.save(update_fields=["status", "ended_at", "end_reason"])
+    library_changed(user_id=request.buyer_id)
     _notify(request, "opened", key=f"support-{request.pk}-opened", message=request.messages.first())
 
 
@@ -260,6 +267,7 @@ def request_resolve(*, request: SupportRequest, actor: User) -> SupportRequest:
     request.status, request.resolved_at = S.RESOLVED, timezone.now()
     request.ended_at = request.resolved_at
     request.save(update_fields=["status", "resolved_at", "ended_at"])
+    library_changed(user_id=request.buyer_id)
     if actor.pk != request.buyer_id:
         _notify(request, "resolved", key=f"support-{request.pk}-resolved")
     return request
@@ -268,6 +276,7 @@ def request_resolve(*, request: SupportRequest, actor: User) -> SupportRequest:
 def _end(request: SupportRequest, status: str, reason: str) -> SupportRequest:
     request.status, request.ended_at, request.end_reason = status, timezone.now(), reason[:200]
     request.save(update_fields=["status", "ended_at", "end_reason"])
+    library_changed(user_id=request.buyer_id)
     return request
 
 

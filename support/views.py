@@ -22,7 +22,7 @@ from accounts.roles import CUSTOMER, customer_required
 from ops.htmx import wants_fragment
 from shop.models import Product
 from support.forms import MessageForm, RequestOpenForm
-from support.models import SupportRequest
+from support.models import SupportOffer, SupportRequest
 from support.services import (
     SupportRefused,
     included_until,
@@ -64,6 +64,32 @@ def offer(request: HttpRequest, product: Product) -> str:
         return ""
     context = {"product": product, "active": active, "until": until, "price": price}
     return render_to_string("support/offer.html", context, request)
+
+
+def library_links(request: HttpRequest, purchases: list) -> dict[int, list[tuple[str, str]]]:
+    """Support's links on a page of the buyer's library (access.library): the active request,
+    or a new one where the offer allows it now; two queries for the page."""
+    products = [purchase.product_id for purchase in purchases]
+    active = dict(
+        SupportRequest.objects.of_buyer(request.user)
+        .active()
+        .filter(product__in=products)
+        .values_list("product_id", "pk")
+    )
+    offers = {o.product_id: o for o in SupportOffer.objects.filter(product__in=products)}
+    now = timezone.now()
+    links = {}
+    for purchase in purchases:
+        if purchase.product_id in active:
+            url = reverse("support:thread", args=[active[purchase.product_id]])
+            links[purchase.pk] = [("Your support request", url)]
+            continue
+        offer = offers.get(purchase.product_id)
+        until = offer and included_until(offer=offer, purchase=purchase)
+        if offer and (offer.price or (until and now <= until)):
+            url = reverse("support:new", args=[purchase.product.slug])
+            links[purchase.pk] = [("Get support", url)]
+    return links
 
 
 @require_http_methods(["GET", "POST"])
