@@ -22,6 +22,7 @@ from billing.services import order_start
 from ops.notifications import queue_email
 from shop.models import Product
 from support.models import SupportMessage, SupportOffer, SupportRequest
+from support.notify import tell_seller
 
 MAX_BODY = 10_000
 # What a support order buys (billing.fulfilment), and why billing may undo it.
@@ -50,6 +51,7 @@ def _notify(request: SupportRequest, kind: str, *, key: str, message=None) -> No
         to=[to],
     )
     queue_email(email, key=key)
+    tell_seller(request, kind, key=f"telegram-{key}")
 
 
 class SupportRefused(ValidationError):
