@@ -267,3 +267,28 @@ def test_the_confirmation_reaches_the_bot_api(
         ]
     finally:
         stub.stop()
+
+
+@pytest.mark.parametrize("chat_id", [True, "987654321", 1.5, None])
+def test_a_start_from_a_chat_that_is_not_a_number_binds_nothing(client, seller, chat_id):
+    token = telegram_link_start(user=seller)
+    update = start(token)
+    update["message"]["chat"]["id"] = chat_id
+
+    assert post(client, update).status_code == 200
+    assert TelegramLink.objects.get(user=seller).chat_id is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_token_used_twice_at_once_binds_one_chat(seller):
+    from tests.conftest import run_together
+
+    token = telegram_link_start(user=seller)
+    chats = iter([111, 222])
+
+    errors = run_together(lambda: telegram_link_bind(token=token, chat_id=next(chats)), 2)
+
+    assert errors == []
+    assert TelegramLink.objects.get(user=seller).chat_id in (111, 222)
+    assert [text for _, text in _replies()] == [CONNECTED]
