@@ -5,8 +5,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 
-from accounts.models import User
-from accounts.services import user_start_selling
+from accounts.models import TelegramLink, User
+from accounts.services import telegram_link_disconnect, user_start_selling
 
 
 class _NormalizedEmail:
@@ -65,3 +65,24 @@ class UserAdmin(BaseUserAdmin):
         for user in queryset:
             user_start_selling(user=user)
         self.message_user(request, f"{queryset.count()} user(s) can now sell.", messages.SUCCESS)
+
+
+@admin.register(TelegramLink)
+class TelegramLinkAdmin(admin.ModelAdmin):
+    """Staff see who gets notices in Telegram and can disconnect a chat; connecting is the
+    seller's own, from the studio."""
+
+    list_display = ["user", "connected_at", "chat_id"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "user__name"]
+    readonly_fields = [field.name for field in TelegramLink._meta.fields]
+    actions = ["disconnect"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Disconnect Telegram", permissions=["change"])
+    def disconnect(self, request: HttpRequest, queryset: QuerySet[TelegramLink]) -> None:
+        for link in queryset.select_related("user"):
+            telegram_link_disconnect(user=link.user)
+        messages.success(request, f"Disconnected {queryset.count()} Telegram chat(s).")

@@ -6,4 +6,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from accounts import backends, pages  # noqa: F401 - their signals connect on import
+        from accounts import backends, pages, views  # noqa: F401 - signals connect on import
+        from accounts.panels import PanelPage, register_panel_page
+
+        register_panel_page(
+            PanelPage("telegram/", views.telegram_page, "telegram", "Telegram", panels=("studio",))
+        )

@@ -2,6 +2,8 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
 
+from accounts.telegram import Event
+
 
 class ProfileForm(forms.Form):
     name = forms.CharField(
@@ -20,3 +22,15 @@ class SignupForm(AllauthSignupForm):
             # answer's timing from telling which addresses are registered.
             make_password(self.cleaned_data.get("password1"))
         return super().try_save(request)
+
+
+class TelegramEventsForm(forms.Form):
+    """Which events the seller hears of in Telegram: one box per accounts.telegram.Event."""
+
+    events = forms.TypedMultipleChoiceField(
+        label="Tell me in Telegram of",
+        choices=Event.choices,
+        coerce=Event,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -85,3 +85,43 @@ class User(AbstractBaseUser, PermissionsMixin):
             ("superuser", self.is_superuser),
         ]
         return [label for label, held in flags if held]
+
+
+class TelegramLink(models.Model):
+    """A seller's Telegram chat for notices, and which events go there.
+
+    Connecting is a one-time token the seller opens in Telegram (a t.me deep link); the bot's
+    webhook sees `/start <token>` from a chat and binds that chat. Only the token's SHA-256 is
+    kept: it is shown once, to the seller who asked for it, and is spent (or forgotten, once
+    expired) by the first `/start` that names it."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="telegram_link")
+    token_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    chat_id = models.BigIntegerField(null=True, blank=True, help_text="Null until connected.")
+    connected_at = models.DateTimeField(null=True, blank=True)
+    notify_support_opened = models.BooleanField("new support request", default=True)
+    notify_buyer_reply = models.BooleanField("buyer's reply", default=True)
+    notify_sale = models.BooleanField("sale", default=True)
+    notify_refund = models.BooleanField("refund", default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token_hash"],
+                condition=~models.Q(token_hash=""),
+                name="accounts_telegramlink_token_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(chat_id__isnull=True, connected_at__isnull=True)
+                | models.Q(chat_id__isnull=False, connected_at__isnull=False),
+                name="accounts_telegramlink_connected_has_chat",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Telegram for {self.user}"
+
+    @property
+    def connected(self) -> bool:
+        return self.chat_id is not None

@@ -1,7 +1,17 @@
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import TelegramLink, User
+from accounts.telegram import Event, token_digest
+from ops.notifications import queue_telegram
+
+# How long a Telegram connect link works: long enough to find the phone, short enough that a
+# link left in a browser's history is spent.
+TELEGRAM_TOKEN_LIFETIME = timedelta(minutes=30)
 
 
 @transaction.atomic
@@ -29,3 +39,65 @@ def user_change_password(*, user: User, new_password: str) -> User:
     user.set_password(new_password)
     user.save(update_fields=["password"])
     return user
+
+
+@transaction.atomic
+def telegram_link_start(*, user: User) -> str:
+    """A new one-time token for the user's Telegram deep link; an earlier one stops working.
+    Only its digest is kept, so this is the one time it can be shown."""
+    token = secrets.token_urlsafe(24)
+    link, _ = TelegramLink.objects.select_for_update().get_or_create(user=user)
+    link.token_hash = token_digest(token)
+    link.token_expires_at = timezone.now() + TELEGRAM_TOKEN_LIFETIME
+    link.save(update_fields=["token_hash", "token_expires_at"])
+    return token
+
+
+@transaction.atomic
+def telegram_link_bind(*, token: str, chat_id: int) -> TelegramLink | None:
+    """Connect `chat_id` to the seller whose token it is, and tell the chat; the token is spent
+    either way. An expired token connects nothing and the chat is told to make a new link; an
+    unknown or spent one does nothing at all (None)."""
+    link = TelegramLink.objects.select_for_update().filter(token_hash=token_digest(token)).first()
+    if link is None:
+        return None
+    fresh = link.token_expires_at is not None and link.token_expires_at > timezone.now()
+    link.token_hash, link.token_expires_at = "", None
+    if not fresh:
+        link.save(update_fields=["token_hash", "token_expires_at"])
+        queue_telegram(
+            chat_id=str(chat_id),
+            text="This link has expired. Make a new one on the Telegram page of your studio.",
+        )
+        return None
+    link.chat_id, link.connected_at = chat_id, timezone.now()
+    link.save(update_fields=["token_hash", "token_expires_at", "chat_id", "connected_at"])
+    queue_telegram(
+        chat_id=str(chat_id),
+        text=f"Connected to {settings.SITE_NAME}. Your notices will arrive in this chat.",
+    )
+    return link
+
+
+@transaction.atomic
+def telegram_link_disconnect(*, user: User) -> None:
+    """No more notices to the user's chat, and no pending link; their event choices stay."""
+    TelegramLink.objects.filter(user=user).update(
+        chat_id=None, connected_at=None, token_hash="", token_expires_at=None
+    )
+
+
+@transaction.atomic
+def telegram_chat_blocked(*, chat_id: int) -> int:
+    """The bot was blocked in `chat_id`: every link to it is disconnected (how many)."""
+    return TelegramLink.objects.filter(chat_id=chat_id).update(chat_id=None, connected_at=None)
+
+
+@transaction.atomic
+def telegram_link_choose(*, user: User, events: set[Event]) -> TelegramLink:
+    """Which events the user hears of in Telegram: those in `events`, and no others."""
+    link, _ = TelegramLink.objects.select_for_update().get_or_create(user=user)
+    for event in Event:
+        setattr(link, event.field, event in events)
+    link.save(update_fields=[event.field for event in Event])
+    return link

@@ -7,6 +7,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("start-selling/", views.start_selling, name="start_selling"),
+    path("telegram/connect/", views.telegram_connect, name="telegram_connect"),
+    path("telegram/events/", views.telegram_events, name="telegram_events"),
+    path("telegram/disconnect/", views.telegram_disconnect, name="telegram_disconnect"),
 ]
 
 

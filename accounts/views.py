@@ -1,20 +1,45 @@
+import hmac
+import json
+import logging
+
 from allauth.account import views as allauth_views
 from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.forms import ProfileForm
+from accounts import telegram
+from accounts.forms import ProfileForm, TelegramEventsForm
+from accounts.models import TelegramLink
 from accounts.panels import LIBRARY, STUDIO, Panel, panel_page
-from accounts.services import user_change_password, user_start_selling, user_update_profile
+from accounts.roles import seller_required
+from accounts.services import (
+    telegram_chat_blocked,
+    telegram_link_bind,
+    telegram_link_choose,
+    telegram_link_disconnect,
+    telegram_link_start,
+    user_change_password,
+    user_start_selling,
+    user_update_profile,
+)
 from ops.htmx import wants_fragment
+
+logger = logging.getLogger(__name__)
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,3 +118,89 @@ class LoginView(allauth_views.LoginView):
 
 
 login = LoginView.as_view()
+
+
+@require_safe
+@panel_page
+def telegram_page(request: HttpRequest, *, panel: Panel) -> HttpResponse:
+    """The seller's Telegram: connect a chat, choose what goes there, disconnect."""
+    return _telegram(request)
+
+
+def _telegram(
+    request: HttpRequest, *, token: str = "", form: TelegramEventsForm | None = None, **extra
+) -> HttpResponse:
+    link = TelegramLink.objects.filter(user=request.user).first() or TelegramLink()
+    if form is None:
+        chosen = [event for event in telegram.Event if getattr(link, event.field)]
+        form = TelegramEventsForm(initial={"events": chosen})
+    context = {
+        "panel": STUDIO,
+        "set_up": telegram.is_set_up(),
+        "link": link,
+        "deep_link": telegram.deep_link(token) if token else "",
+        "form": form,
+        **extra,
+    }
+    template = "accounts/telegram.html"
+    if wants_fragment(request):
+        template += "#telegram"
+    return render(request, template, context)
+
+
+@require_POST
+@seller_required
+def telegram_connect(request: HttpRequest) -> HttpResponse:
+    if not telegram.is_set_up():
+        return _telegram(request)
+    # The token is kept only as a digest, so the answer to this POST is the one page that can
+    # show its link: no redirect, also without JavaScript.
+    return _telegram(request, token=telegram_link_start(user=request.user))
+
+
+@require_POST
+@seller_required
+def telegram_events(request: HttpRequest) -> HttpResponse:
+    form = TelegramEventsForm(request.POST)
+    if not form.is_valid():
+        return _telegram(request, form=form)
+    telegram_link_choose(user=request.user, events=set(form.cleaned_data["events"]))
+    if not request.htmx:
+        messages.success(request, "Your Telegram notices are saved.")
+        return redirect("studio:telegram")
+    return _telegram(request, saved=True)
+
+
+@require_POST
+@seller_required
+def telegram_disconnect(request: HttpRequest) -> HttpResponse:
+    telegram_link_disconnect(user=request.user)
+    if not request.htmx:
+        messages.success(request, "Telegram is disconnected. Notices go by email only.")
+        return redirect("studio:telegram")
+    return _telegram(request)
+
+
+@csrf_exempt
+@require_POST
+def telegram_webhook(request: HttpRequest) -> HttpResponse:
+    """Updates from the shop's Telegram bot (setWebhook with TELEGRAM_WEBHOOK_SECRET as its
+    secret_token). Every well-formed update answers 200, also one that does nothing:
+    Telegram sends again whatever is not answered with a 2xx."""
+    secret = settings.TELEGRAM_WEBHOOK_SECRET
+    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        return HttpResponseForbidden("Unknown bot.")
+    try:
+        update = json.loads(request.body)
+    except (ValueError, RecursionError):  # RecursionError: nested past the parser's depth
+        update = None
+    if not isinstance(update, dict) or type(update.get("update_id")) is not int:
+        logger.info("Telegram update refused: not an update")
+        return HttpResponseBadRequest("Not an update.")
+    if start := telegram.start_command(update):
+        chat_id, token = start
+        telegram_link_bind(token=token, chat_id=chat_id)
+    elif (chat_id := telegram.blocked_chat(update)) is not None:
+        telegram_chat_blocked(chat_id=chat_id)
+    return HttpResponse()

@@ -1,14 +1,18 @@
 """The emails an order sends: a receipt to the buyer, a sale notice to the seller, a refund
 notice to the buyer. Rendered from templates/billing/email/<kind>.txt and recorded in the
-transaction that moves the order (ops.notifications), once per order and kind."""
+transaction that moves the order (ops.notifications), once per order and kind. Beside them, the
+seller's Telegram notice of a sale or a refund, when they chose it (accounts.telegram)."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import models
 from django.template.loader import render_to_string
 
+from accounts.telegram import Event, buyer_name, notify_seller
+from billing.fulfilment import fulfilment_for
 from billing.models import Order
 from ops.notifications import queue_email
+from shop.templatetags.shop import amount
 
 
 class Kind(models.TextChoices):
@@ -36,4 +40,19 @@ def _message(order: Order, kind: Kind) -> EmailMessage:
         subject=SUBJECTS[kind].format(product=order.product.title),
         body=render_to_string(f"billing/email/{kind}.txt", context),
         to=[to],
+    )
+
+
+def order_tell_seller(*, order: Order, kind: Kind) -> None:
+    """The seller's Telegram notice of a sale (kind SALE) or a refund (REFUND) of `order`."""
+    what = order.product.title
+    if order.item != "product":
+        what = f"{fulfilment_for(order.item).label} for {what}"
+    price = amount(order.amount, order.currency)
+    if kind == Kind.SALE:
+        event, text = Event.SALE, f"Sold: {what}, {price}, to {buyer_name(order.buyer)}."
+    else:
+        event, text = Event.REFUND, f"Refunded: {what}, {price}, to {buyer_name(order.buyer)}."
+    notify_seller(
+        seller=order.product.seller, event=event, text=text, key=f"telegram-order-{order.pk}-{kind}"
     )

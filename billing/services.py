@@ -300,8 +300,10 @@ def _apply(data: dict, stored: WebhookEvent):
 def _notify(order: Order, *, event_type: str, owned_before: bool) -> None:
     if event_type == "payment.succeeded" and order.status in OWNING:
         notices.order_notify(order=order, kinds=[notices.Kind.RECEIPT, notices.Kind.SALE])
+        notices.order_tell_seller(order=order, kind=notices.Kind.SALE)
     elif order.status == S.REFUNDED and owned_before:
         notices.order_notify(order=order, kinds=[notices.Kind.REFUND])
+        notices.order_tell_seller(order=order, kind=notices.Kind.REFUND)
 
 
 def _payment_problem(order: Order, data: dict, payment_id: str) -> str:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/password/change/", account_views.password_change_elsewhere),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
+    path("telegram/webhook/", account_views.telegram_webhook, name="telegram_webhook"),
     path("library/", include(("access.urls", "library"))),
     path("download/<int:file_id>/", access_views.download, name="download"),
     path("billing/", include("billing.urls")),

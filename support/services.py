@@ -24,6 +24,7 @@ from ops.notifications import queue_email
 from shop.catalog import catalog_changed
 from shop.models import Product
 from support.models import SupportMessage, SupportOffer, SupportRequest
+from support.notify import tell_seller
 
 MAX_BODY = 10_000
 # What a support order buys (billing.fulfilment), and why billing may undo it.
@@ -52,6 +53,7 @@ def _notify(request: SupportRequest, kind: str, *, key: str, message=None) -> No
         to=[to],
     )
     queue_email(email, key=key)
+    tell_seller(request, kind, key=f"telegram-{key}")
 
 
 class SupportRefused(ValidationError):
