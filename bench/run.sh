@@ -32,6 +32,7 @@ boto3.client('s3', endpoint_url=os.environ['S3_ENDPOINT_URL'], region_name='us-e
 
 .venv/bin/python manage.py seed_bench_library --products 1000 | tail -1
 .venv/bin/python manage.py seed_bench_sales --sales 5000 --pending "${BENCH_WEBHOOKS:-40000}" | tail -1
+.venv/bin/python manage.py seed_bench_support --requests 200 --thread 20 | tail -1
 # The database settled before anything is measured: without this, autovacuum and the
 # checkpoint after the bulk seeding run during the first endpoints (the first baseline was
 # regularly a fifth below the last).
@@ -41,12 +42,13 @@ with psycopg.connect(os.environ['DATABASE_URL'], autocommit=True) as db:
     db.execute('VACUUM ANALYZE')
     db.execute('CHECKPOINT')"
 
-read -r SLUG CODE SESSION FILE SELLER_SESSION CSRF < <(.venv/bin/python manage.py shell --no-imports -v0 -c "
+read -r SLUG CODE SESSION FILE SELLER_SESSION CSRF THREAD < <(.venv/bin/python manage.py shell --no-imports -v0 -c "
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from access.models import PurchasedProduct
 from accounts.models import User
 from shop.models import ProductFile, ShortLink
+from support.models import SupportRequest
 link = ShortLink.objects.filter(product__slug__startswith='bench-').select_related('product').order_by('pk')[500]
 def signed_in(email):
     user = User.objects.get(email=email)
@@ -59,9 +61,10 @@ buyer, session = signed_in('bench-buyer@example.com')
 _, seller_session = signed_in('bench-seller@example.com')
 owned = PurchasedProduct.objects.filter(user=buyer).values('product')
 file = ProductFile.objects.filter(version__product__in=owned).order_by('pk').first()
+thread = SupportRequest.objects.filter(buyer=buyer).order_by('pk').first()
 # A signed-in browser also keeps the CSRF cookie it was given with the sign-in form.
 from django.utils.crypto import get_random_string
-print(link.product.slug, link.code, session, file.pk, seller_session, get_random_string(32))")
+print(link.product.slug, link.code, session, file.pk, seller_session, get_random_string(32), thread.pk)")
 
 # gunicorn serves production (README: "Why gunicorn"); BENCH_SERVER=granian compares, when
 # granian is installed in the environment (it is not a dependency).
@@ -88,6 +91,8 @@ ENDPOINTS=(
     "library (1,000 owned)|$BASE/library/|Cookie: sessionid=$SESSION; csrftoken=$CSRF"
     "download redirect (S3)|$BASE/download/$FILE/|Cookie: sessionid=$SESSION; csrftoken=$CSRF"
     "sales page (5,000 sales)|$BASE/studio/sales/|Cookie: sessionid=$SELLER_SESSION; csrftoken=$CSRF"
+    "inbox (201 requests)|$BASE/studio/inbox/|Cookie: sessionid=$SELLER_SESSION; csrftoken=$CSRF"
+    "thread (20 messages)|$BASE/support/$THREAD/|Cookie: sessionid=$SESSION; csrftoken=$CSRF"
 )
 RESULTS="$VAR_DIR/results.tsv"
 : > "$RESULTS"
