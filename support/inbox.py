@@ -54,7 +54,9 @@ class InboxFilter(forms.Form):
 
     def __init__(self, *args, seller: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = Product.objects.filter(seller=seller).only("title")
+        # Only products asked about: a seller may sell thousands.
+        asked = SupportRequest.objects.of_seller(seller).values("product")
+        self.fields["product"].queryset = Product.objects.filter(pk__in=asked).only("title")
 
     def apply(self, requests):
         status, product = self.cleaned_data["status"], self.cleaned_data["product"]
@@ -83,13 +85,10 @@ class ReplyForm(forms.Form):
 
 
 class GrantForm(forms.Form):
-    email = forms.EmailField(label="Buyer's email")
-    product = forms.ModelChoiceField(queryset=Product.objects.none())
-    reason = forms.CharField(max_length=200, help_text="Kept on the request.")
+    """On the product's studio page (support.offers): a free request for one of its owners."""
 
-    def __init__(self, *args, seller: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = Product.objects.filter(seller=seller)
+    email = forms.EmailField(label="Owner's email")
+    reason = forms.CharField(max_length=200, help_text="Kept on the request.")
 
 
 def inbox_figures(*, seller: User) -> dict:
@@ -131,10 +130,7 @@ def inbox(request: HttpRequest, *, panel: Panel) -> HttpResponse:
     context = {"panel": panel, "form": form, "page": page}
     if wants_fragment(request):
         return render(request, "support/inbox.html#results", context)
-    context |= {
-        "figures": inbox_figures(seller=request.user),
-        "grant_form": GrantForm(seller=request.user),
-    }
+    context["figures"] = inbox_figures(seller=request.user)
     return render(request, "support/inbox.html", context)
 
 
@@ -204,19 +200,17 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @seller_required
-def grant(request: HttpRequest) -> HttpResponse:
-    """A free request for an owner of one of the seller's products."""
-    form = GrantForm(request.POST, seller=request.user)
+def grant(request: HttpRequest, pk: int) -> HttpResponse:
+    """A free request for an owner of one of the seller's products (from its studio page)."""
+    product = get_object_or_404(Product.objects.of_seller(request.user), pk=pk)
+    form = GrantForm(request.POST)
     if form.is_valid():
         buyer = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
         try:
             if buyer is None:
                 raise SupportRefused("Support is for products in your library.")
             granted = request_grant(
-                buyer=buyer,
-                product=form.cleaned_data["product"],
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
+                buyer=buyer, product=product, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except SupportRefused:
             # The same answer whether the address is unknown or does not own the product.
@@ -227,4 +221,4 @@ def grant(request: HttpRequest) -> HttpResponse:
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
-    return redirect("studio:inbox")
+    return redirect("studio:product", pk=product.pk)

@@ -13,6 +13,7 @@ from accounts.roles import seller_required
 from ops.htmx import wants_fragment
 from shop.models import Product
 from shop.studio_forms import PriceField
+from support.inbox import GrantForm
 from support.services import support_offer, support_offer_set
 
 
@@ -30,9 +31,8 @@ class OfferForm(forms.Form):
 def offer_section(request: HttpRequest, product: Product) -> str:
     offer = support_offer(product=product)
     form = OfferForm(initial={"included_days": offer.included_days, "price": offer.price / 100})
-    return render_to_string(
-        "support/offer_section.html", {"product": product, "offer": offer, "form": form}, request
-    )
+    context = {"product": product, "offer": offer, "form": form, "grant_form": GrantForm()}
+    return render_to_string("support/offer_section.html", context, request)
 
 
 @require_POST
@@ -60,6 +60,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "offer": support_offer(product=product),
         "form": form,
         "saved": saved,
+        "grant_form": GrantForm(),
     }
     template = (
         "support/offer_section.html" if wants_fragment(request) else "support/offer_page.html"

@@ -88,7 +88,7 @@ def test_wrong_methods_are_refused(client, seller, waiting):
 
     assert client.post(INBOX).status_code == 405
     assert client.get(f"{INBOX}{waiting.pk}/resolve/").status_code == 405
-    assert client.get(f"{INBOX}grant/").status_code == 405
+    assert client.get(f"{INBOX}grant/{waiting.product_id}/").status_code == 405
 
 
 def test_filters_and_search_narrow_the_list_and_htmx_gets_the_results_alone(
@@ -111,7 +111,7 @@ def test_the_inbox_costs_the_same_queries_for_one_request_or_many(
     client.force_login(seller)
     client.get(INBOX)  # the session and the user cached
 
-    with django_assert_num_queries(6) as few:
+    with django_assert_num_queries(5) as few:
         client.get(INBOX)
     for n in range(12):
         _open(_owner_of(product, f"owner{n}@example.com"), product, subject=f"Question {n}")
@@ -197,7 +197,7 @@ def test_the_seller_grants_a_free_request_to_an_owner(client, seller, buyer, pro
     client.force_login(seller)
 
     response = client.post(
-        f"{INBOX}grant/", {"email": buyer.email, "product": product.pk, "reason": "Loyal buyer"}
+        f"{INBOX}grant/{product.pk}/", {"email": buyer.email, "reason": "Loyal buyer"}
     )
 
     granted = SupportRequest.objects.get()
@@ -212,8 +212,8 @@ def test_a_grant_to_someone_who_is_not_an_owner_says_so_the_same_way_for_any_add
 
     for email in (stranger.email, "nobody@example.com"):
         response = client.post(
-            f"{INBOX}grant/",
-            {"email": email, "product": product.pk, "reason": "Why not"},
+            f"{INBOX}grant/{product.pk}/",
+            {"email": email, "reason": "Why not"},
             follow=True,
         )
         assert b"No owner of that product has this address." in response.content
@@ -221,10 +221,25 @@ def test_a_grant_to_someone_who_is_not_an_owner_says_so_the_same_way_for_any_add
     assert not SupportRequest.objects.exists()
 
 
+def test_grants_are_made_from_the_product_and_the_inbox_lists_only_products_asked_about(
+    client, seller, product, waiting
+):
+    unasked = owned_product(make_user("x@example.com"), seller, title="Never Asked Kit")
+    client.force_login(seller)
+
+    inbox = client.get(INBOX).content.decode()
+    studio = client.get(f"/studio/products/{product.pk}/").content.decode()
+
+    assert "Never Asked Kit" not in inbox
+    assert f"{INBOX}grant/{product.pk}/" in studio
+    assert f"{INBOX}grant/{unasked.pk}/" not in inbox
+
+
 def test_a_seller_cannot_grant_on_another_sellers_product(client, buyer, product):
     other = make_seller("other@example.com")
     client.force_login(other)
 
-    client.post(f"{INBOX}grant/", {"email": buyer.email, "product": product.pk, "reason": "x"})
+    response = client.post(f"{INBOX}grant/{product.pk}/", {"email": buyer.email, "reason": "x"})
 
+    assert response.status_code == 404
     assert not SupportRequest.objects.exists()
