@@ -11,6 +11,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -18,8 +19,10 @@ from accounts.models import User
 from accounts.panels import STUDIO, Panel, panel_page
 from accounts.roles import seller_required
 from ops.htmx import wants_fragment
+from ops.pagecache import cache_page_in
 from shop.models import Product
 from support.models import SupportRequest
+from support.pages import SUPPORT_TTL, inbox_scopes
 from support.services import (
     MAX_BODY,
     SupportRefused,
@@ -46,7 +49,7 @@ class InboxFilter(forms.Form):
         required=False,
         choices=[("", "Waiting or answered"), ("all", "All"), *S.choices],
     )
-    product = forms.ModelChoiceField(queryset=Product.objects.none(), required=False)
+    product = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     funding = forms.ChoiceField(
         required=False, choices=[("", "Any funding"), *SupportRequest.Funding.choices]
     )
@@ -54,9 +57,21 @@ class InboxFilter(forms.Form):
 
     def __init__(self, *args, seller: User, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only products asked about: a seller may sell thousands.
+        # Only products asked about (a seller may sell thousands), rendered as a plain list by
+        # the page: Django's widget renders each option through a template of its own.
         asked = SupportRequest.objects.of_seller(seller).values("product")
-        self.fields["product"].queryset = Product.objects.filter(pk__in=asked).only("title")
+        self.products = list(
+            Product.objects.filter(pk__in=asked).order_by("title").values_list("pk", "title")
+        )
+        self.fields["product"].choices = [("", "Any product"), *self.products]
+
+    def product_options(self) -> str:
+        chosen = str(self["product"].value() or "")
+        return format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((pk, " selected" if str(pk) == chosen else "", title) for pk, title in self.products),
+        )
 
     def apply(self, requests):
         status, product = self.cleaned_data["status"], self.cleaned_data["product"]
@@ -66,7 +81,7 @@ class InboxFilter(forms.Form):
         elif status != "all":
             requests = requests.filter(status=status)
         if product:
-            requests = requests.filter(product=product)
+            requests = requests.filter(product_id=product)
         if funding:
             requests = requests.filter(funding=funding)
         if q:
@@ -120,6 +135,7 @@ def _in_words(wait: timedelta) -> str:
 @require_safe
 @vary_on_headers("HX-Request")
 @panel_page
+@cache_page_in(inbox_scopes, SUPPORT_TTL, signed_in=True)
 def inbox(request: HttpRequest, *, panel: Panel) -> HttpResponse:
     form = InboxFilter(request.GET, seller=request.user)
     requests = SupportRequest.objects.of_seller(request.user).select_related("buyer", "product")

@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from access.library import library_changed
 from access.models import PurchasedProduct
 from access.selectors import owned_purchase
 from accounts.models import User
@@ -25,6 +24,7 @@ from shop.catalog import catalog_changed
 from shop.models import Product
 from support.models import SupportMessage, SupportOffer, SupportRequest
 from support.notify import tell_seller
+from support.pages import support_changed
 
 MAX_BODY = 10_000
 # What a support order buys (billing.fulfilment), and why billing may undo it.
@@ -54,6 +54,11 @@ def _notify(request: SupportRequest, kind: str, *, key: str, message=None) -> No
     )
     queue_email(email, key=key)
     tell_seller(request, kind, key=f"telegram-{key}")
+
+
+def _changed(request: SupportRequest) -> None:
+    """Forget the cached pages that show the request: the seller's inbox, the buyer's pages."""
+    support_changed(buyer_id=request.buyer_id, seller_id=request.product.seller_id)
 
 
 class SupportRefused(ValidationError):
@@ -115,7 +120,7 @@ def _create(**fields) -> SupportRequest:
         raise SupportRefused(
             "You already have a support request open for this product: continue it there."
         ) from None
-    library_changed(user_id=request.buyer_id)  # its link in the buyer's library
+    _changed(request)
     return request
 
 
@@ -219,7 +224,7 @@ def support_paid(*, order: Order) -> None:
         return
     request.status, request.ended_at, request.end_reason = S.OPEN, None, ""
     request.save(update_fields=["status", "ended_at", "end_reason"])
-    library_changed(user_id=request.buyer_id)
+    _changed(request)
     _notify(request, "opened", key=f"support-{request.pk}-opened", message=request.messages.first())
 
 
@@ -253,6 +258,7 @@ def message_post(*, request: SupportRequest, author: User, body: str) -> Support
     else:
         request.status = S.OPEN
     request.save(update_fields=["status", "first_answer_at", "last_message_at"])
+    _changed(request)
     kind = "seller_reply" if is_seller else "buyer_reply"
     _notify(request, kind, key=f"support-message-{message.pk}", message=message)
     return message
@@ -269,7 +275,7 @@ def request_resolve(*, request: SupportRequest, actor: User) -> SupportRequest:
     request.status, request.resolved_at = S.RESOLVED, timezone.now()
     request.ended_at = request.resolved_at
     request.save(update_fields=["status", "resolved_at", "ended_at"])
-    library_changed(user_id=request.buyer_id)
+    _changed(request)
     if actor.pk != request.buyer_id:
         _notify(request, "resolved", key=f"support-{request.pk}-resolved")
     return request
@@ -278,7 +284,7 @@ def request_resolve(*, request: SupportRequest, actor: User) -> SupportRequest:
 def _end(request: SupportRequest, status: str, reason: str) -> SupportRequest:
     request.status, request.ended_at, request.end_reason = status, timezone.now(), reason[:200]
     request.save(update_fields=["status", "ended_at", "end_reason"])
-    library_changed(user_id=request.buyer_id)
+    _changed(request)
     return request
 
 

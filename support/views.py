@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from access.models import PurchasedProduct
@@ -20,9 +21,11 @@ from accounts.models import User
 from accounts.panels import Panel, panel_page
 from accounts.roles import CUSTOMER, customer_required
 from ops.htmx import wants_fragment
+from ops.pagecache import cache_page_in
 from shop.models import Product
 from support.forms import MessageForm, RequestOpenForm
 from support.models import SupportOffer, SupportRequest
+from support.pages import SUPPORT_TTL, buyer_scopes
 from support.services import (
     SupportRefused,
     included_until,
@@ -137,7 +140,9 @@ def request_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@vary_on_headers("HX-Request")
 @panel_page
+@cache_page_in(buyer_scopes, SUPPORT_TTL, signed_in=True)
 def requests(request: HttpRequest, *, panel: Panel) -> HttpResponse:
     """The signed-in user's own support requests, latest message first, in whichever panel
     they came from (a seller who buys asks for support too)."""
@@ -177,7 +182,9 @@ def _thread(
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 @customer_required
+@cache_page_in(buyer_scopes, SUPPORT_TTL, signed_in=True)
 def thread(request: HttpRequest, pk: int) -> HttpResponse:
     """A request's messages in order, with the buyer's reply form while it is open."""
     support_request = _own_request(request, pk)
