@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from billing.fulfilment import ITEM_MAX_LENGTH, item_choices
+from billing.fulfilment import ITEM_MAX_LENGTH, fulfilment_for, item_choices
 from shop.models import CURRENCIES, Product
 
 
@@ -92,6 +92,17 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"Order {self.public_id}"
+
+    @property
+    def is_for_product(self) -> bool:
+        return self.item == "product"
+
+    @property
+    def title(self) -> str:
+        """What the order buys, as its buyer reads it: the product, or an item for it."""
+        if self.is_for_product:
+            return self.product.title
+        return f"{fulfilment_for(self.item).label} for {self.product.title}"
 
 
 class WebhookEvent(models.Model):

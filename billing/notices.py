@@ -9,7 +9,6 @@ from django.db import models
 from django.template.loader import render_to_string
 
 from accounts.telegram import Event, buyer_name, notify_seller
-from billing.fulfilment import fulfilment_for
 from billing.models import Order
 from ops.notifications import queue_email
 from shop.templatetags.shop import amount
@@ -37,7 +36,7 @@ def _message(order: Order, kind: Kind) -> EmailMessage:
     to = order.product.seller.email if kind == Kind.SALE else order.buyer.email
     context = {"order": order, "product": order.product, "site_name": settings.SITE_NAME}
     return EmailMessage(
-        subject=SUBJECTS[kind].format(product=order.product.title),
+        subject=SUBJECTS[kind].format(product=order.title),
         body=render_to_string(f"billing/email/{kind}.txt", context),
         to=[to],
     )
@@ -45,9 +44,7 @@ def _message(order: Order, kind: Kind) -> EmailMessage:
 
 def order_tell_seller(*, order: Order, kind: Kind) -> None:
     """The seller's Telegram notice of a sale (kind SALE) or a refund (REFUND) of `order`."""
-    what = order.product.title
-    if order.item != "product":
-        what = f"{fulfilment_for(order.item).label} for {what}"
+    what = order.title
     price = amount(order.amount, order.currency)
     if kind == Kind.SALE:
         event, text = Event.SALE, f"Sold: {what}, {price}, to {buyer_name(order.buyer)}."

@@ -188,6 +188,7 @@ def request_start_paid(*, buyer: User, product: Product, subject: str, body: str
         .first()
     )
     if waiting is not None:
+        request_payment_order(request=waiting)
         return waiting
     subject, body = _clean_subject(subject), _clean_body(body)
     order = order_start(
@@ -204,6 +205,29 @@ def request_start_paid(*, buyer: User, product: Product, subject: str, body: str
     )
     SupportMessage.objects.create(request=request, author=buyer, body=body, at=request.opened_at)
     return request
+
+
+@transaction.atomic
+def request_payment_order(*, request: SupportRequest) -> Order:
+    """The order to pay for a request awaiting payment: its own while pending; a new one, at
+    today's price, when that payment failed or was cancelled."""
+    request = SupportRequest.objects.select_for_update().select_related("order").get(pk=request.pk)
+    if request.status != S.AWAITING_PAYMENT:
+        raise SupportRefused(f"This request is {request.get_status_display().lower()}.")
+    if request.order.status == Order.Status.PENDING:
+        return request.order
+    offer = support_offer(product=request.product)
+    if not offer.price:
+        raise SupportRefused("Support for this product is not sold any more.")
+    request.order = order_start(
+        buyer=request.buyer,
+        product=request.product,
+        provider=get_provider().name,
+        item=ITEM,
+        amount=offer.price,
+    )
+    request.save(update_fields=["order"])
+    return request.order
 
 
 def support_paid(*, order: Order) -> None:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.thread, name="thread"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/resolve/", views.resolve, name="resolve"),
+    path("<int:pk>/pay/", views.pay, name="pay"),
 ]

@@ -32,6 +32,7 @@ from support.services import (
     message_post,
     request_close,
     request_open_included,
+    request_payment_order,
     request_resolve,
     request_start_paid,
     support_offer,
@@ -233,3 +234,16 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 @customer_required
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     return _end(request, pk, request_resolve, "Your request is marked resolved.")
+
+
+@require_POST
+@customer_required
+def pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """On to the checkout of a request awaiting payment (a new order if the last one failed)."""
+    support_request = _own_request(request, pk)
+    try:
+        order = request_payment_order(request=support_request)
+    except SupportRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("support:thread", pk)
+    return redirect("billing:checkout", order.public_id)

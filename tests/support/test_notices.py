@@ -70,6 +70,8 @@ def test_a_paid_request_tells_the_seller_once_paid_and_only_once(
         deliver(client, "payment.succeeded", payment_data(request.order), webhook_id="msg_2")
 
     assert Notice.objects.filter(key=f"support-{request.pk}-opened").count() == 1
-    assert ("seller@example.com", "New support request: Setup") in [
-        (m.to[0], m.subject) for m in mail.outbox
-    ]
+    sent = [(m.to[0], m.subject) for m in mail.outbox]
+    assert ("seller@example.com", "New support request: Setup") in sent
+    assert ("buyer@example.com", "Your receipt for Support request for Budget Kit") in sent
+    receipt = next(m for m in mail.outbox if m.subject.startswith("Your receipt"))
+    assert "in your library now" not in receipt.body

@@ -468,6 +468,38 @@ def test_a_request_awaiting_payment_leads_to_its_checkout(client, buyer, product
     bought = SupportRequest.objects.get()
 
     page = client.get(thread_url(bought)).content.decode()
+    response = client.post(thread_url(bought, "pay"))
 
-    assert f"/billing/orders/{bought.order.public_id}/checkout/" in page
+    assert f'action="{thread_url(bought, "pay")}"' in page
     assert 'name="body"' not in page
+    assert response["Location"] == f"/billing/orders/{bought.order.public_id}/checkout/"
+
+
+def test_after_a_failed_payment_paying_again_makes_a_new_order(client, buyer, product):
+    from billing.models import Order
+    from tests.billing.helpers import deliver, payment_data
+
+    support_offer_set(product=product, included_days=0, price=500)
+    client.force_login(buyer)
+    ask(client, product)
+    bought = SupportRequest.objects.get()
+    failed = bought.order
+    deliver(client, "payment.failed", payment_data(failed, status="failed"))
+
+    response = client.post(thread_url(bought, "pay"))
+
+    bought.refresh_from_db()
+    assert bought.order != failed
+    assert bought.order.status == Order.Status.PENDING
+    assert response["Location"] == f"/billing/orders/{bought.order.public_id}/checkout/"
+
+
+def test_only_the_buyer_pays_and_only_by_post(client, buyer, stranger, product):
+    support_offer_set(product=product, included_days=0, price=500)
+    client.force_login(buyer)
+    ask(client, product)
+    bought = SupportRequest.objects.get()
+
+    assert client.get(thread_url(bought, "pay")).status_code == 405
+    client.force_login(stranger)
+    assert client.post(thread_url(bought, "pay")).status_code == 404
