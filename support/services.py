@@ -211,7 +211,7 @@ def request_start_paid(*, buyer: User, product: Product, subject: str, body: str
 def request_payment_order(*, request: SupportRequest) -> Order:
     """The order to pay for a request awaiting payment: its own while pending; a new one, at
     today's price, when that payment failed or was cancelled."""
-    request = SupportRequest.objects.select_for_update().select_related("order").get(pk=request.pk)
+    request = SupportRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != S.AWAITING_PAYMENT:
         raise SupportRefused(f"This request is {request.get_status_display().lower()}.")
     if request.order.status == Order.Status.PENDING:
