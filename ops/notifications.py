@@ -43,10 +43,7 @@ def queue_email(message: EmailMessage, *, key: str = "") -> Notice | None:
             "html": html,
         },
     )
-    if not insert_if_absent(notice, unique=["key"]):
-        return None
-    transaction.on_commit(lambda: send_notice(notice_id=notice.pk), robust=True)
-    return notice
+    return _record(notice)
 
 
 def queue_telegram(*, chat_id: str, text: str, key: str = "") -> Notice | None:
@@ -58,6 +55,12 @@ def queue_telegram(*, chat_id: str, text: str, key: str = "") -> Notice | None:
         channel=Notice.Channel.TELEGRAM,
         message={"chat_id": str(chat_id), "text": telegram.fit(text)},
     )
+    return _record(notice)
+
+
+def _record(notice: Notice) -> Notice | None:
+    """Insert the notice unless its key is taken, and queue it once this transaction commits;
+    a queue out of reach then is logged, never an error (send_due_notices queues it again)."""
     if not insert_if_absent(notice, unique=["key"]):
         return None
     transaction.on_commit(lambda: send_notice(notice_id=notice.pk), robust=True)
