@@ -3,39 +3,23 @@
 import pytest
 
 from support.models import SupportRequest
-from support.services import message_post, request_open_included, support_offer_set
-from tests.access.helpers import owned_product
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/support/supportrequest/"
 
 
-@pytest.fixture
-def product(buyer, seller):
-    product = owned_product(buyer, seller)
-    support_offer_set(product=product, included_days=30, price=0)
-    return product
-
-
-@pytest.fixture
-def request_(buyer, seller, product):
-    opened = request_open_included(buyer=buyer, product=product, subject="Help", body="Broken")
-    message_post(request=opened, author=seller, body="Fixed in 1.1")
-    return opened
-
-
-def test_staff_read_a_request_with_its_thread(client, staff, request_):
+def test_staff_read_a_request_with_its_thread(client, staff, opened):
     client.force_login(staff)
 
     listing = client.get(URL, {"status": "answered"})
-    page = client.get(f"{URL}{request_.pk}/change/")
+    page = client.get(f"{URL}{opened.pk}/change/")
 
-    assert list(listing.context["cl"].result_list) == [request_]
+    assert list(listing.context["cl"].result_list) == [opened]
     assert page.status_code == 200
     assert b"Fixed in 1.1" in page.content
 
 
-def test_only_staff_get_in(client, buyer, request_):
+def test_only_staff_get_in(client, buyer, opened):
     client.force_login(buyer)
 
     assert client.get(URL).status_code == 302
@@ -73,23 +57,23 @@ def test_a_grant_for_someone_who_does_not_own_the_product_is_refused(
     assert not SupportRequest.objects.exists()
 
 
-def test_staff_close_requests_with_a_reason(client, staff, request_):
+def test_staff_close_requests_with_a_reason(client, staff, opened):
     client.force_login(staff)
-    chosen = {"action": "close", "_selected_action": [request_.pk]}
+    chosen = {"action": "close", "_selected_action": [opened.pk]}
 
     asked = client.post(URL, chosen)
     client.post(URL, chosen | {"apply": "1", "reason": "Duplicate of a ticket"})
 
     assert asked.status_code == 200
-    request_.refresh_from_db()
-    assert (request_.status, request_.end_reason) == ("closed", "Duplicate of a ticket")
+    opened.refresh_from_db()
+    assert (opened.status, opened.end_reason) == ("closed", "Duplicate of a ticket")
 
 
-def test_a_request_cannot_be_edited_or_deleted(client, staff, request_):
+def test_a_request_cannot_be_edited_or_deleted(client, staff, opened):
     client.force_login(staff)
 
-    client.post(f"{URL}{request_.pk}/change/", {"status": "resolved"})
+    client.post(f"{URL}{opened.pk}/change/", {"status": "resolved"})
 
-    assert client.post(f"{URL}{request_.pk}/delete/").status_code == 403
-    request_.refresh_from_db()
-    assert request_.status == "answered"
+    assert client.post(f"{URL}{opened.pk}/delete/").status_code == 403
+    opened.refresh_from_db()
+    assert opened.status == "answered"

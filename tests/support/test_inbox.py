@@ -16,13 +16,6 @@ INBOX = "/studio/inbox/"
 HTMX = {"HX-Request": "true"}
 
 
-@pytest.fixture
-def product(buyer, seller):
-    product = owned_product(buyer, seller)
-    support_offer_set(product=product, included_days=30, price=0)
-    return product
-
-
 def _open(buyer, product, subject="It will not open"):
     return request_open_included(buyer=buyer, product=product, subject=subject, body="Help")
 

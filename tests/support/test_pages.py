@@ -21,13 +21,6 @@ HTMX = {"HX-Request": "true"}
 LIST = "/library/support/"
 
 
-@pytest.fixture
-def product(buyer, seller):
-    product = owned_product(buyer, seller)
-    support_offer_set(product=product, included_days=30, price=0)
-    return product
-
-
 def open_request(buyer, product, subject="Help"):
     return request_open_included(buyer=buyer, product=product, subject=subject, body="Broken")
 

@@ -18,18 +18,10 @@ from support.services import (
     request_resolve,
     support_offer_set,
 )
-from tests.access.helpers import owned_product
 from tests.conftest import run_together
 
 pytestmark = pytest.mark.django_db
 S = SupportRequest.Status
-
-
-@pytest.fixture
-def product(buyer, seller):
-    product = owned_product(buyer, seller)
-    support_offer_set(product=product, included_days=30, price=0)
-    return product
 
 
 def _open(buyer, product, body="It will not open."):

@@ -12,7 +12,6 @@ from support.services import (
     MAX_BODY,
     message_post,
     request_close,
-    request_open_included,
     support_offer_set,
 )
 from tests.access.helpers import owned_product
@@ -20,20 +19,6 @@ from tests.conftest import make_seller
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def product(buyer, seller):
-    product = owned_product(buyer, seller)
-    support_offer_set(product=product, included_days=30, price=0)
-    return product
-
-
-@pytest.fixture
-def opened(buyer, seller, product):
-    opened = request_open_included(buyer=buyer, product=product, subject="Help", body="Broken")
-    message_post(request=opened, author=seller, body="Fixed in 1.1")
-    return opened
 
 
 def new_url(product) -> str:
