@@ -85,3 +85,36 @@ def test_database_connections_carry_the_statement_timeout(settings):
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone() == ("15s",)
+
+
+@pytest.mark.postgres
+def test_a_connection_to_a_database_that_never_answers_gives_up_on_its_own(settings):
+    """DATABASE_CONNECT_TIMEOUT reaches the driver: a server that accepts and never answers
+    costs a request seconds, not gunicorn's whole timeout."""
+    import socket
+
+    import psycopg
+    from django.db import connection
+
+    options = connection.settings_dict["OPTIONS"]
+    hung = socket.create_server(("127.0.0.1", 0))  # the kernel accepts; nothing ever answers
+    outcome = []
+
+    def connect():
+        try:
+            psycopg.connect(
+                host="127.0.0.1",
+                port=hung.getsockname()[1],
+                user="tessera",
+                connect_timeout=options["connect_timeout"],
+            )
+        except psycopg.OperationalError as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=connect, daemon=True)
+    thread.start()
+    thread.join(options["connect_timeout"] + 5)  # never hangs the suite, even when it fails
+    hung.close()
+
+    assert options["connect_timeout"] == 2
+    assert outcome, "the connection attempt was still waiting"
