@@ -109,21 +109,31 @@ def new_page(browser, live_server, problems: Problems, viewport: str, **options)
 
 
 @pytest.fixture
-def page(browser, live_server, problems, viewport) -> Iterator:
-    """A page in a fresh browser context (no cookies) at the test's viewport."""
-    page = new_page(browser, live_server, problems, viewport)
-    yield page
-    page.context.close()
+def open_page(browser, live_server, problems, viewport) -> Iterator:
+    """`open_page(**context_options)`: a page in a fresh browser context (its own cookies) at
+    the test's viewport; two of them are two people at two browsers."""
+    opened = []
+
+    def open_page(**options):
+        opened.append(new_page(browser, live_server, problems, viewport, **options))
+        return opened[-1]
+
+    yield open_page
+    for page in opened:
+        page.context.close()
     assert problems.unexpected() == [], "the browser reported errors"
 
 
 @pytest.fixture
-def page_without_js(browser, live_server, problems, viewport) -> Iterator:
-    """The same, with JavaScript switched off: every flow must still work by plain forms."""
-    page = new_page(browser, live_server, problems, viewport, java_script_enabled=False)
-    yield page
-    page.context.close()
-    assert problems.unexpected() == [], "the browser reported errors"
+def page(open_page):
+    return open_page()
+
+
+@pytest.fixture
+def page_without_js(open_page):
+    """A page with JavaScript switched off: every flow must still work by plain forms. (Nothing
+    can be evaluated in it either: check_page needs a page with JavaScript.)"""
+    return open_page(java_script_enabled=False)
 
 
 @pytest.fixture
