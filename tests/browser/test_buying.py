@@ -64,3 +64,16 @@ def test_a_visitor_is_asked_to_sign_in_before_buying(kit, page):
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     assert "next=" in page.url
     assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_on_a_phone_the_price_and_buy_come_before_the_description(kit, page):
+    kit.description = "A long description.\n\n" + "Every page explained in detail. " * 200
+    kit.save()
+    page.goto(f"/p/{kit.slug}/")
+    buy = page.get_by_role("link", name="Sign in to buy").bounding_box()
+    description = page.get_by_text("A long description.").bounding_box()
+    assert buy["y"] < description["y"]
+    assert (
+        buy["y"] + buy["height"] <= page.viewport_size["height"] * 1.25
+    )  # on the first screen or just below
