@@ -98,7 +98,7 @@ def test_what_a_message_may_not_carry_is_refused_by_name(name, content, reason):
 def test_a_file_over_the_limit_is_refused(settings):
     settings.SUPPORT_ATTACHMENT_MAX_BYTES = 50
 
-    with pytest.raises(ValidationError, match="screenshot.png is larger than 50"):
+    with pytest.raises(ValidationError, match=r"screenshot\.png is larger than 50"):
         checked()
 
 
