@@ -110,13 +110,14 @@ def request_new(request: HttpRequest, slug: str) -> HttpResponse:
     until, lasts = _included(product, purchase)
     # Included support while it lasts; after that, bought per request if the seller sells it.
     price = 0 if lasts else support_offer(product=product).price
-    form = RequestOpenForm(request.POST or None)
+    form = RequestOpenForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         fields = {
             "buyer": request.user,
             "product": product,
             "subject": form.cleaned_data["subject"],
             "body": form.cleaned_data["body"],
+            "files": form.cleaned_data["files"],
         }
         try:
             opened = request_start_paid(**fields) if price else request_open_included(**fields)
@@ -175,7 +176,7 @@ def _thread(
 ) -> HttpResponse:
     context = {
         "support_request": support_request,
-        "thread_messages": support_request.messages.all(),
+        "thread_messages": support_request.messages.prefetch_related("attachments"),
         "form": form,
         "refusal": refusal,
     }
@@ -192,11 +193,14 @@ def _thread(
 def thread(request: HttpRequest, pk: int) -> HttpResponse:
     """A request's messages in order, with the buyer's reply form while it is open."""
     support_request = _own_request(request, pk)
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             message_post(
-                request=support_request, author=request.user, body=form.cleaned_data["body"]
+                request=support_request,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["files"],
             )
         except SupportRefused as refusal:
             # Ended meanwhile (by the seller, or in another tab): the thread as it now is.
