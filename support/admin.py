@@ -160,14 +160,6 @@ class SupportRequestAdmin(admin.ModelAdmin):
         return None
 
 
-@admin.register(SupportOffer)
-class SupportOfferAdmin(admin.ModelAdmin):
-    list_display = ["product", "included_days", "price", "updated_at"]
-    search_fields = ["product__title"]
-    list_select_related = ["product"]
-    raw_id_fields = ["product"]
-
-
 class AttachmentInline(admin.TabularInline):
     model = SupportAttachment
     fields = ["download", "content_type", "sha256"]
@@ -211,3 +203,11 @@ class SupportMessageAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[SupportMessage]) -> None:
         for message in queryset:
             message_delete(message=message, actor=request.user)
+
+
+@admin.register(SupportOffer)
+class SupportOfferAdmin(admin.ModelAdmin):
+    list_display = ["product", "included_days", "price", "updated_at"]
+    search_fields = ["product__title"]
+    list_select_related = ["product"]
+    raw_id_fields = ["product"]
