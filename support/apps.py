@@ -11,7 +11,7 @@ class SupportConfig(AppConfig):
         from accounts.panels import PanelPage, register_panel_page
         from billing.fulfilment import register_fulfilment
         from shop import extensions
-        from support import inbox, offers, views
+        from support import inbox, offers, signals, views  # noqa: F401 - signals connect
         from support.services import (
             ITEM,
             requests_close_for_revoked,
