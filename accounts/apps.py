@@ -14,5 +14,12 @@ class AccountsConfig(AppConfig):
         register_on_chat_gone(telegram_chat_gone)
 
         register_panel_page(
-            PanelPage("telegram/", views.telegram_page, "telegram", "Telegram", panels=("studio",))
+            PanelPage(
+                "telegram/",
+                views.telegram_page,
+                "telegram",
+                "Telegram",
+                panels=("studio",),
+                account=True,
+            )
         )
