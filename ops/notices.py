@@ -37,7 +37,7 @@ class RetryLater(Exception):
 
 class GiveUp(Exception):
     """Raised by a sender: this notice can never be sent (the recipient refused it). Staff are
-    alerted unless `alert` is False: the recipient was told some other way."""
+    alerted unless `alert` is False: the recipient's app dealt with it (ops.telegram.chat_gone)."""
 
     def __init__(self, reason: str, *, alert: bool = True):
         super().__init__(reason)

@@ -61,13 +61,14 @@ _on_chat_gone: list[Callable[..., bool]] = []
 def register_on_chat_gone(react: Callable[..., bool]) -> None:
     """`react(chat_id=..., reason=...)` runs when a message to `chat_id` was refused because
     the chat is gone (`TelegramError.chat_gone`), outside any transaction of the sender's; it
-    answers whether it told the chat's owner some other way, so that nobody else must act."""
+    answers whether it dealt with it (disconnected the chat, told its owner some other way),
+    so that nobody else must act."""
     if react not in _on_chat_gone:
         _on_chat_gone.append(react)
 
 
 def chat_gone(*, chat_id: str, reason: str) -> bool:
-    """Tell the registered apps that `chat_id` is gone; True when one told the chat's owner."""
+    """Tell the registered apps that `chat_id` is gone; True when one dealt with it."""
     told = [react(chat_id=chat_id, reason=reason) for react in _on_chat_gone]
     return any(told)
 
