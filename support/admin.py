@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from access.selectors import owned_purchase
 from ops.admin_actions import BOTH_PAGES, answered, ask_before_action
 from support.models import SupportAttachment, SupportMessage, SupportOffer, SupportRequest
-from support.services import message_delete, request_close, request_grant
+from support.services import message_delete, request_close, request_grant, support_offer_set
 
 
 class CloseReasonForm(forms.Form):
@@ -207,7 +207,25 @@ class SupportMessageAdmin(admin.ModelAdmin):
 
 @admin.register(SupportOffer)
 class SupportOfferAdmin(admin.ModelAdmin):
+    """Staff set an offer through the service the studio uses (support_offer_set: the
+    libraries and the catalog that show it are forgotten); support is switched off by zeros,
+    never by deleting the row."""
+
     list_display = ["product", "included_days", "price", "updated_at"]
     search_fields = ["product__title"]
     list_select_related = ["product"]
     raw_id_fields = ["product"]
+    fields = ["product", "included_days", "price"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return ["product"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: SupportOffer, form, change: bool) -> None:
+        saved = support_offer_set(
+            product=obj.product, included_days=obj.included_days, price=obj.price
+        )
+        obj.pk = saved.pk
+        obj.refresh_from_db()

@@ -145,7 +145,10 @@ class SupportRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(funding="included", order__isnull=True, granted_by__isnull=True)
                 | Q(funding="paid", order__isnull=False)
-                | (Q(funding="granted", order__isnull=True) & ~Q(grant_reason="")),
+                | (
+                    Q(funding="granted", order__isnull=True, granted_by__isnull=False)
+                    & ~Q(grant_reason="")
+                ),
                 name="support_funding_accounted",
             ),
         ]

@@ -321,15 +321,10 @@ def request_payment_order(*, request: SupportRequest) -> Order:
 def support_paid(*, order: Order) -> None:
     """Billing's fulfilment of a support order (the webhook's transaction): its request opens;
     one cancelled by a chargeback opens again when the dispute is won."""
-    request = (
-        SupportRequest.objects.select_for_update()
-        .select_related("purchase")
-        .filter(order=order)
-        .first()
-    )
+    request = SupportRequest.objects.select_for_update().filter(order=order).first()
     if request is None or request.status not in (S.AWAITING_PAYMENT, S.CANCELLED):
         return
-    if not request.purchase.is_active:
+    if owned_purchase(user=request.buyer, product_id=request.product_id) is None:
         # Eligibility is access's alone: paid for after access was revoked, it stays shut (and
         # the payment is for staff to refund).
         _end(request, S.CANCELLED, "access was revoked before the payment arrived")
