@@ -6,6 +6,7 @@ from django.db import IntegrityError
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.panels import Panel, panel_page
@@ -71,17 +72,25 @@ def _fields() -> list[dict]:
     return [{"name": name, "label": FIELD_LABELS[name], "editing": False} for name in FIELD_FORMS]
 
 
+def _links_with_visits(product: Product) -> list[tuple[ShortLink, int]]:
+    links = list(product.short_links.all())
+    pending = short_link_pending_visits(links=links)
+    return [(link, link.visits + pending[link.pk]) for link in links]
+
+
+def _field_url(product: Product, name: str) -> str:
+    return reverse("studio:product", kwargs={"pk": product.pk}) + f"#field-{name}"
+
+
 @require_safe
 @panel_page
 def product_edit(request: HttpRequest, *, panel: Panel, pk: int) -> HttpResponse:
     product = _own_product(request, pk)
-    links = list(product.short_links.all())
-    pending = short_link_pending_visits(links=links)
     context = {
         "panel": panel,
         "product": product,
         "fields": _fields(),
-        "links": [(link, link.visits + pending[link.pk]) for link in links],
+        "links": _links_with_visits(product),
         "link_form": ShortLinkForm(),
         "versions": product.versions.annotate(file_count=Count("files")),
         "sections": extensions.studio_sections(request, product),
@@ -98,19 +107,28 @@ def _save(product: Product, name: str, form) -> None:
         product_update(product=product, **form.changes())
 
 
+def _focus(form) -> None:
+    """Give `autofocus` to the first field in error, else the first field: htmx focuses it
+    when the editor is swapped in, a browser when the editor is a page of its own."""
+    name = next((name for name in form.fields if name in form.errors), next(iter(form.fields)))
+    form.fields[name].widget.attrs["autofocus"] = True
+
+
 @require_http_methods(["GET", "POST"])
 @panel_page
 def product_field(request: HttpRequest, *, panel: Panel, pk: int, name: str) -> HttpResponse:
     """One field of a product: GET shows its editor, POST saves it through a service.
 
-    With htmx only the field's fragment travels; without JavaScript the editor is a page of
-    its own and a save redirects back to the product."""
+    With htmx only the field's fragment travels, and a save brings along, out of band, the
+    parts of the page drawn from the product (its heading, window title and short links);
+    without JavaScript the editor is a page of its own and a save redirects back to the field.
+    Either way the focus comes back to the field: its first input, or its Edit button."""
     if name not in FIELD_FORMS:
         raise Http404("No such field.")
     product = _own_product(request, pk)
     form_class = FIELD_FORMS[name]
     form = form_class(request.POST or None, initial=initial_for(product, name))
-    editing = True
+    editing, saved = True, False
     if request.method == "POST" and form.is_valid():
         try:
             _save(product, name, form)
@@ -118,18 +136,26 @@ def product_field(request: HttpRequest, *, panel: Panel, pk: int, name: str) -> 
             form.add_error(None, error)
         else:
             if not request.htmx:
-                return redirect("studio:product", pk=product.pk)
+                return redirect(_field_url(product, name))
             product.refresh_from_db()
-            editing = False
+            editing, saved = False, True
     elif request.method == "GET" and request.GET.get("cancel") is not None:
         editing = False
-    context = {
-        "panel": panel,
-        "product": product,
-        "field": {"name": name, "label": FIELD_LABELS[name], "editing": editing, "form": form},
+    if editing:
+        _focus(form)
+    field = {
+        "name": name,
+        "label": FIELD_LABELS[name],
+        "editing": editing,
+        "form": form,
+        "focus": True,  # the field acted on gets the focus back when it is swapped in
     }
+    context = {"panel": panel, "product": product, "field": field}
     template = "shop/studio/product_field.html"
-    if wants_fragment(request):
+    if saved:
+        context["links"] = _links_with_visits(product)
+        template = "shop/studio/product_edit.html#saved"
+    elif wants_fragment(request):
         template = "shop/studio/product_edit.html#field"
     return render(request, template, context)
 

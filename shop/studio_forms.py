@@ -71,9 +71,19 @@ class PriceForm(forms.Form):
         }
 
 
+class CheckboxesFocusFirst(forms.CheckboxSelectMultiple):
+    """Checkboxes that pass `autofocus` to the first box only: a page has one element to focus."""
+
+    def create_option(self, *args, **kwargs) -> dict:
+        option = super().create_option(*args, **kwargs)
+        if option["index"] != "0":
+            option["attrs"].pop("autofocus", None)
+        return option
+
+
 class CategoriesForm(forms.Form):
     categories = forms.ModelMultipleChoiceField(
-        queryset=Category.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=Category.objects.all(), required=False, widget=CheckboxesFocusFirst
     )
 
 

@@ -1,4 +1,7 @@
+from html.parser import HTMLParser
+
 import pytest
+from django.conf import settings
 
 from shop.models import Category, Product
 from tests.conftest import add_version, make_product, make_seller
@@ -153,7 +156,7 @@ def test_an_htmx_save_changes_one_field_and_returns_its_display(
 
     assert response.status_code == 200
     assert f'id="field-{name}"'.encode() in response.content
-    assert b"<form" not in response.content
+    assert b"inline-field__form" not in response.content
     product.refresh_from_db()
     assert check(product)
 
@@ -209,14 +212,33 @@ def test_publishing_inline_works_once_a_version_has_a_file(client, seller, produ
     assert product.short_links.count() == 1
 
 
-def test_without_javascript_a_save_redirects_back(client, seller, product):
+def test_without_javascript_a_save_redirects_back_to_the_field(client, seller, product):
     client.force_login(seller)
 
     page = client.get(field_url(product, "title"))
     response = client.post(field_url(product, "title"), {"title": "New"})
 
     assert b"<html" in page.content
-    assert response["Location"] == f"/studio/products/{product.pk}/"
+    assert response["Location"] == f"/studio/products/{product.pk}/#field-title"
+
+
+def test_without_javascript_cancel_leads_back_to_the_field(client, seller, product):
+    client.force_login(seller)
+
+    page = client.get(field_url(product, "title")).content.decode()
+
+    assert f'href="/studio/products/{product.pk}/#field-title"' in page
+
+
+def test_the_editor_s_own_page_saves_as_a_plain_form(client, seller, product):
+    """That page has no heading or short links for an htmx save to update."""
+    client.force_login(seller)
+
+    page = client.get(field_url(product, "title")).content.decode()
+
+    assert f'action="{field_url(product, "title")}"' in page
+    assert "hx-post" not in page
+    assert "hx-get" not in page
 
 
 def test_cancel_returns_the_display(client, seller, product):
@@ -252,3 +274,175 @@ def test_the_studio_list_counts_visits_once_whatever_the_versions(client, seller
     listed = client.get("/studio/").context["products"][0]
 
     assert (listed.version_count, listed.visits) == (2, 7)
+
+
+class Texts(HTMLParser):
+    """The page's text, one entry per text node, and the tags that carry `autofocus`."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.texts, self.autofocused = [], []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "autofocus" in attrs:
+            self.autofocused.append((tag, attrs.get("name") or attrs.get("href")))
+
+    def handle_data(self, data):
+        if data.strip():
+            self.texts.append(data.strip())
+
+
+def test_a_title_saved_inline_updates_the_heading_and_the_window_title_out_of_band(
+    client, seller, product
+):
+    client.force_login(seller)
+
+    response = client.post(field_url(product, "title"), {"title": "Budget Kit Pro"}, headers=HTMX)
+
+    page = response.content.decode()
+    assert '<h1 id="product-heading" hx-swap-oob="true">Budget Kit Pro</h1>' in page
+    assert f"<title>Budget Kit Pro · Studio · {settings.SITE_NAME}</title>" in page
+    assert "Budget Kit<" not in page.replace("Budget Kit Pro", "")
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("tagline", {"tagline": "Plan it"}),
+        ("price", {"price": "15.50", "currency": "GBP"}),
+        ("description", {"description": "# Hi"}),
+    ],
+)
+def test_every_inline_save_carries_the_heading_and_short_links(client, seller, product, name, data):
+    client.force_login(seller)
+
+    page = client.post(field_url(product, name), data, headers=HTMX).content.decode()
+
+    assert '<h1 id="product-heading" hx-swap-oob="true">Budget Kit</h1>' in page
+    assert 'id="short-links" hx-swap-oob="true"' in page
+
+
+def test_publishing_inline_shows_the_new_short_link_out_of_band(client, seller, product):
+    add_version(product)
+    client.force_login(seller)
+
+    page = client.post(
+        field_url(product, "status"), {"status": "published"}, headers=HTMX
+    ).content.decode()
+
+    link = product.short_links.get()
+    assert 'id="short-links" hx-swap-oob="true"' in page
+    assert f"http://testserver/s/{link.code}" in page
+    assert "Publishing creates a short link" not in page
+
+
+def test_publishing_inline_with_the_cache_down_still_shows_the_short_link(
+    client, seller, product, cache_down
+):
+    add_version(product)
+    client.force_login(seller)
+
+    response = client.post(field_url(product, "status"), {"status": "published"}, headers=HTMX)
+
+    assert response.status_code == 200
+    assert f"/s/{product.short_links.get().code}" in response.content.decode()
+
+
+def test_the_edit_page_gives_the_swapped_elements_stable_ids(client, seller, product):
+    client.force_login(seller)
+
+    page = client.get(f"/studio/products/{product.pk}/").content.decode()
+
+    assert '<h1 id="product-heading">Budget Kit</h1>' in page
+    assert 'id="short-links"' in page
+    assert "hx-swap-oob" not in page
+
+
+@pytest.mark.parametrize(
+    ("request_", "data"),
+    [("post", {"title": "  "}), ("get", {"cancel": ""}), ("get", {})],
+)
+def test_only_a_save_swaps_out_of_band(client, seller, product, request_, data):
+    client.force_login(seller)
+
+    response = getattr(client, request_)(field_url(product, "title"), data, headers=HTMX)
+
+    assert b"hx-swap-oob" not in response.content
+    assert b"<title>" not in response.content
+
+
+@pytest.mark.parametrize(
+    ("name", "labels"),
+    [
+        ("title", ["Title"]),
+        ("tagline", ["Tagline"]),
+        ("price", ["Price", "Currency"]),
+        ("description", ["Description"]),
+        ("categories", ["Categories"]),
+        ("status", ["Status"]),
+    ],
+)
+@pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "page"])
+def test_a_field_being_edited_is_labelled_once(client, seller, product, name, labels, headers):
+    Category.objects.create(name="Icons", slug="icons")
+    client.force_login(seller)
+
+    texts = Texts(client.get(field_url(product, name), headers=headers).content.decode()).texts
+
+    for label in labels:
+        assert texts.count(label) == 1, label
+
+
+@pytest.mark.parametrize(
+    ("name", "focused"),
+    [
+        ("title", ("input", "title")),
+        ("price", ("input", "price")),
+        ("description", ("textarea", "description")),
+        ("categories", ("input", "categories")),
+        ("status", ("select", "status")),
+    ],
+)
+def test_an_opened_editor_focuses_its_first_input(client, seller, product, name, focused):
+    Category.objects.create(name="Icons", slug="icons")
+    Category.objects.create(name="Fonts", slug="fonts")
+    client.force_login(seller)
+
+    response = client.get(field_url(product, name), headers=HTMX)
+
+    assert Texts(response.content.decode()).autofocused == [focused]
+
+
+def test_an_editor_with_an_error_focuses_the_field_in_error(client, seller, product):
+    client.force_login(seller)
+
+    response = client.post(
+        field_url(product, "price"), {"price": "5", "currency": "XYZ"}, headers=HTMX
+    )
+
+    assert Texts(response.content.decode()).autofocused == [("select", "currency")]
+
+
+@pytest.mark.parametrize(
+    ("request_", "data"),
+    [("post", {"title": "Budget Kit Pro"}), ("get", {"cancel": ""})],
+    ids=["save", "cancel"],
+)
+def test_after_save_or_cancel_the_edit_button_takes_the_focus(
+    client, seller, product, request_, data
+):
+    client.force_login(seller)
+
+    response = getattr(client, request_)(field_url(product, "title"), data, headers=HTMX)
+
+    assert Texts(response.content.decode()).autofocused == [("a", field_url(product, "title"))]
+
+
+def test_the_edit_page_focuses_nothing_by_itself(client, seller, product):
+    client.force_login(seller)
+
+    response = client.get(f"/studio/products/{product.pk}/")
+
+    assert Texts(response.content.decode()).autofocused == []
