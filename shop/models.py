@@ -11,7 +11,8 @@ from django.contrib.postgres.search import (
 )
 from django.core.files.storage import storages
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ops.text import validate_single_line
@@ -55,19 +56,27 @@ class Category(models.Model):
 
 
 class SearchDocument(models.Func):
-    """What full-text search reads: title, tagline and description, weighted in that order.
+    """What full-text search reads: title, category names, tagline and description, weighted
+    in that order (category names after the title: a product called "Templates" comes before
+    one filed under Templates).
 
-    Stored in a generated column (with a GIN index, migration 0003) so that ranking reads a
-    ready vector instead of parsing every matching description again. PostgreSQL only: other
-    databases store NULL and search with their fallback.
+    Stored in a generated column (with a GIN index, migration 0006) so that ranking reads a
+    ready vector instead of parsing every matching description again. A generated column
+    reads its own row only, so the category names are copied into the row
+    (`Product.category_names`, kept by shop.signals). PostgreSQL only: other databases store
+    NULL and search with their fallback. `categories=False` is the first document, without
+    them, which migration 0003 made.
     """
 
     template = "%(expressions)s"
     output_field = SearchVectorField()
 
-    def __init__(self):
+    def __init__(self, *, categories: bool = False):
+        document = SearchVector("title", weight="A", config="english")
+        if categories:
+            document += SearchVector("category_names", weight="B", config="english")
         super().__init__(
-            SearchVector("title", weight="A", config="english")
+            document
             + SearchVector("tagline", weight="B", config="english")
             + SearchVector("description", weight="C", config="english")
         )
@@ -82,11 +91,20 @@ def _search_query(text: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config="english")
 
 
+def _singular(word: str) -> str:
+    """A naive English singular, for the SQLite fallback: "fonts" finds "font" in "Fonts"."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
 class ProductQuerySet(models.QuerySet):
     def matching(self, text: str):
-        """Products matching `text`. PostgreSQL: full-text search over title, tagline and
-        description. Elsewhere (SQLite, the embedded default): every word must appear in one of
-        those fields."""
+        """Products matching `text`. PostgreSQL: full-text search (English stems) over title,
+        category names, tagline and description. Elsewhere (SQLite, the embedded default):
+        every word, or its naive singular, must appear in one of those fields."""
         text = text.strip()
         if not text:
             return self
@@ -94,8 +112,10 @@ class ProductQuerySet(models.QuerySet):
             return self.filter(search_document=_search_query(text))
         matches = self
         for word in text.split()[:8]:
+            word = _singular(word)
             matches = matches.filter(
                 Q(title__icontains=word)
+                | Q(category_names__icontains=word)
                 | Q(tagline__icontains=word)
                 | Q(description__icontains=word)
             )
@@ -115,6 +135,18 @@ class ProductQuerySet(models.QuerySet):
                 output_field=models.FloatField(),
             )
         return self.annotate(rank=rank)
+
+    def update_category_names(self) -> int:
+        """Copy each product's category names into its row, where its search document (a
+        generated column, which cannot read another table) finds them."""
+        names = (
+            Product.categories.through.objects.filter(product=OuterRef("pk"))
+            .order_by()
+            .values("product")
+            .annotate(names=StringAgg("category__name", Value(" ")))
+            .values("names")
+        )
+        return self.update(category_names=Coalesce(Subquery(names), Value("")))
 
     def published(self):
         return self.filter(status=Product.Status.PUBLISHED)
@@ -151,8 +183,12 @@ class Product(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The category names, copied for search (shop.signals keeps them): never edited.
+    category_names = models.TextField(blank=True, default="", editable=False)
     search_document = models.GeneratedField(
-        expression=SearchDocument(), output_field=SearchVectorField(null=True), db_persist=True
+        expression=SearchDocument(categories=True),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
     )
 
     objects = ProductQuerySet.as_manager()
