@@ -12,7 +12,7 @@ from django.contrib.postgres.search import (
 from django.core.files.storage import storages
 from django.db import connection, models
 from django.db.models import OuterRef, Q, StringAgg, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from ops.text import validate_single_line
@@ -127,7 +127,11 @@ class ProductQuerySet(models.QuerySet):
         if not text:
             rank = models.Value(0.0, output_field=models.FloatField())
         elif connection.vendor == "postgresql":
-            rank = SearchRank(models.F("search_document"), _search_query(text))
+            # As double precision: a real (float4) reaches Python written short, and that
+            # number, sent back in a page's cursor, no longer equals the real it came from.
+            rank = Cast(
+                SearchRank(models.F("search_document"), _search_query(text)), models.FloatField()
+            )
         else:
             rank = models.Case(
                 models.When(title__icontains=text, then=models.Value(1.0)),
@@ -206,6 +210,11 @@ class Product(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published", "archived"]),
                 name="shop_product_status_known",
+            ),
+            # The catalog pages through published products by publication time.
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="shop_product_published_has_time",
             ),
         ]
         indexes = [models.Index(fields=["status", "-published_at"], name="shop_product_listing")]

@@ -6,7 +6,7 @@ from django.views.decorators.vary import vary_on_headers
 from ops.htmx import wants_fragment
 from ops.pagecache import cache_anonymous_page
 from shop import extensions
-from shop.catalog import PAGES, PAGES_TTL, CatalogPaginator, catalog_products
+from shop.catalog import PAGES, PAGES_TTL, catalog_page
 from shop.forms import CatalogFilterForm
 from shop.markdown import render_markdown
 from shop.models import Product
@@ -29,9 +29,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def catalog(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET or None)
-    filters = form.filters() if request.GET else {}
-    paginator = CatalogPaginator(catalog_products(**filters), filters=filters)
-    page = paginator.get_page(request.GET.get("page"))
+    filters = form.filters()
+    page = catalog_page(
+        filters=filters,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
     template = "shop/catalog.html"
     if wants_fragment(request):
         template += "#results"

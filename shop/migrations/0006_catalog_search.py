@@ -37,6 +37,8 @@ class Migration(migrations.Migration):
     A generated column reads its own row only, so the category names are copied into the row
     and the search document is made again with them (a generated column cannot be altered,
     only dropped and added; dropping it drops its GIN index, made again after).
+    Published products always have a publication time (product_publish sets it); the
+    catalog's keyset pages rely on it, so the database says so too.
     """
 
     dependencies = [("shop", "0005_single_line_titles_and_labels")]
@@ -61,4 +63,12 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(add_document_index, remove_document_index),
+        migrations.AddConstraint(
+            model_name="product",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "published"), _negated=True)
+                | models.Q(published_at__isnull=False),
+                name="shop_product_published_has_time",
+            ),
+        ),
     ]
