@@ -8,6 +8,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from ops.pagecache import PageScope, page_generation
@@ -26,6 +27,11 @@ COUNT_TTL = 600
 # Counting stops here: past it the catalog says "over 1000" and a count costs the same at a
 # million products as at ten thousand. Pages need no count and go on past it.
 COUNT_LIMIT = 1_000
+# A search that matches nothing as typed is tried again on titles and category names that
+# come this close to it (pg_trgm word similarity, 0 to 1): 0.4 takes "tempaltes" for
+# "Templates" and "budegt" for "Budget" (0.43 each), where pg_trgm's default, 0.6, takes neither.
+CLOSE_MATCH = 0.4
+
 _NEWEST = (("published_at", True), ("pk", True))
 # Each sort's key, (field, descending), most significant first. The primary key last makes
 # every product's place unique, so that pages neither repeat nor skip products that tie.
@@ -47,6 +53,7 @@ def catalog_changed() -> None:
 def _matching(
     *,
     q: str = "",
+    close: bool = False,
     categories: list | None = None,
     min_price: int | None = None,
     max_price: int | None = None,
@@ -61,7 +68,8 @@ def _matching(
     if max_price is not None:
         products = products.filter(price__lte=max_price)
     if q.strip():
-        products = products.matching(q).order_by("-published_at", "-pk")[:SEARCH_CANDIDATES]
+        found = products.close_to(q) if close else products.matching(q)
+        products = found.order_by("-published_at", "-pk")[:SEARCH_CANDIDATES]
     return products
 
 
@@ -80,12 +88,14 @@ def _sort_key(q: str, sort: str) -> tuple:
     return SORT_KEYS[sort or "relevance"]
 
 
-def catalog_products(*, q: str = "", sort: str = "", **filters) -> QuerySet[Product]:
-    products = _matching(q=q, **filters)
+def catalog_products(
+    *, q: str = "", sort: str = "", close: bool = False, **filters
+) -> QuerySet[Product]:
+    products = _matching(q=q, close=close, **filters)
     if q.strip():
         products = Product.objects.filter(pk__in=products.values("pk"))
     ordering = [f"-{name}" if descending else name for name, descending in _sort_key(q, sort)]
-    products = products.ranked(q)
+    products = products.ranked(q, close=close)
     return products.select_related("seller").defer(*CARD_DEFERRED).order_by(*ordering)
 
 
@@ -115,6 +125,8 @@ class CatalogPage:
     # How many match, counted up to COUNT_LIMIT (for a search, SEARCH_CANDIDATES).
     count: int
     capped: bool
+    # The search matched nothing as typed; these products come close to it.
+    close: bool = False
     # Where the next and previous pages start (the `after` and `before` parameters); empty
     # where there is none.
     next_cursor: str = ""
@@ -134,7 +146,19 @@ def catalog_page(*, filters: dict, after: str = "", before: str = "") -> Catalog
         for name, value in filters.items()
         if name != "sort" and value not in ("", [], None)
     }
-    return _page(filters, _counted(counted), after=after, before=before)
+    count = _counted(counted)
+    if count or not filters.get("q") or connection.vendor != "postgresql":
+        return _page(filters, count, after=after, before=before)
+    # Nothing matches the words as typed: perhaps one is misspelt. The trigram indexes answer
+    # at the threshold of the transaction's pg_trgm setting, so the search gets its own.
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                [str(CLOSE_MATCH)],
+            )
+        count = _counted({**counted, "close": True})
+        return _page({**filters, "close": True}, count, after=after, before=before)
 
 
 def _page(filters: dict, count: int, *, after: str, before: str) -> CatalogPage:
@@ -161,6 +185,7 @@ def _page(filters: dict, count: int, *, after: str, before: str) -> CatalogPage:
         products=rows,
         count=count,
         capped=count >= (SEARCH_CANDIDATES if q else COUNT_LIMIT),
+        close=filters.get("close", False),
         next_cursor=_cursor(rows[-1], key) if has_next else "",
         previous_cursor=_cursor(rows[0], key) if has_previous else "",
     )

@@ -8,11 +8,12 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
     SearchVectorField,
+    TrigramWordSimilarity,
 )
 from django.core.files.storage import storages
 from django.db import connection, models
 from django.db.models import OuterRef, Q, StringAgg, Subquery, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 
 from ops.text import validate_single_line
@@ -100,6 +101,14 @@ def _singular(word: str) -> str:
     return word
 
 
+def _close_to(text: str):
+    """How close `text` comes to a word of the title or of the category names (0 to 1)."""
+    return Greatest(
+        TrigramWordSimilarity(Value(text), "title"),
+        TrigramWordSimilarity(Value(text), "category_names"),
+    )
+
+
 class ProductQuerySet(models.QuerySet):
     def matching(self, text: str):
         """Products matching `text`. PostgreSQL: full-text search (English stems) over title,
@@ -121,17 +130,31 @@ class ProductQuerySet(models.QuerySet):
             )
         return matches
 
-    def ranked(self, text: str):
-        """Annotated with `rank` for `text`, without filtering."""
+    def close_to(self, text: str):
+        """Products whose title or category names come close to `text`, misspelt
+        ("tempaltes"): trigram word similarity at least pg_trgm.word_similarity_threshold,
+        through the trigram indexes. PostgreSQL only; elsewhere nothing is close."""
+        text = text.strip()
+        if not text or connection.vendor != "postgresql":
+            return self.none()
+        return self.filter(
+            Q(title__trigram_word_similar=text) | Q(category_names__trigram_word_similar=text)
+        )
+
+    def ranked(self, text: str, *, close: bool = False):
+        """Annotated with `rank` for `text` (for `close` matches, their similarity), without
+        filtering."""
         text = text.strip()
         if not text:
             rank = models.Value(0.0, output_field=models.FloatField())
         elif connection.vendor == "postgresql":
+            if close:
+                rank = _close_to(text)
+            else:
+                rank = SearchRank(models.F("search_document"), _search_query(text))
             # As double precision: a real (float4) reaches Python written short, and that
             # number, sent back in a page's cursor, no longer equals the real it came from.
-            rank = Cast(
-                SearchRank(models.F("search_document"), _search_query(text)), models.FloatField()
-            )
+            rank = Cast(rank, models.FloatField())
         else:
             rank = models.Case(
                 models.When(title__icontains=text, then=models.Value(1.0)),
