@@ -26,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @cache_anonymous_page(PAGES, PAGES_TTL)
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def catalog(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET or None)
     filters = form.filters()
@@ -35,10 +35,18 @@ def catalog(request: HttpRequest) -> HttpResponse:
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
     )
+    context = {
+        "form": form,
+        "page": page,
+        "q": filters["q"],
+        # A filter beyond the search box is on: its fold opens on small screens too.
+        "narrowed": bool(filters["categories"]) or "min_price" in filters or "max_price" in filters,
+    }
     template = "shop/catalog.html"
     if wants_fragment(request):
-        template += "#results"
-    return render(request, template, {"form": form, "page": page, "q": filters.get("q", "")})
+        # The results, and the filters drawn again from the same query (out of band).
+        template += "#update"
+    return render(request, template, context)
 
 
 @cache_anonymous_page(PAGES, PAGES_TTL)
