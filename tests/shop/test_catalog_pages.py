@@ -249,3 +249,19 @@ def test_the_database_refuses_a_published_product_without_a_publication_time(sel
 
     with pytest.raises(IntegrityError):
         Product.objects.filter(pk=product.pk).update(status=Product.Status.PUBLISHED)
+
+
+def test_with_the_cache_down_pages_searches_and_counts_come_from_the_database(
+    client, seller, monkeypatch, cache_down
+):
+    monkeypatch.setattr("shop.catalog.PAGE_SIZE", 2)
+    shelve(seller, 5)
+
+    pages = walk(client, "/products/?q=shelved&sort=price")
+    misspelt = client.get("/products/?q=shelvde")
+
+    assert flat(pages) == [f"Shelved {n:04}" for n in range(5)]
+    assert misspelt.status_code == 200
+    if connection.vendor == "postgresql":
+        assert misspelt.context["page"].close
+        assert len(titles(misspelt)) == 2
