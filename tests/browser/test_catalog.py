@@ -2,6 +2,7 @@
 htmx updates, Back and Forward, and the filters fold away on a phone."""
 
 import re
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -143,3 +144,30 @@ def test_the_header_search_leads_to_the_catalog(shelf, page):
     expect(page).to_have_url(re.compile(r"/products/\?q=planner$"))
     assert shown(page) == ["Weekly Planner"]
     expect(page.get_by_role("searchbox", name="Search", exact=True)).to_have_value("planner")
+
+
+def test_back_twice_quickly_draws_the_last_page_only(shelf, page, monkeypatch):
+    from shop import views
+
+    drawn = views.catalog_page
+
+    def slow_for_the_search(*, filters, **cursors):
+        if filters["q"] == "kit" and not filters["categories"]:
+            time.sleep(1.5)  # the first Back's page answers after the second's
+        return drawn(filters=filters, **cursors)
+
+    page.goto("/products/")
+    page.get_by_role("searchbox", name="Search", exact=True).fill("kit")
+    expect(page.locator("#results")).to_contain_text("2 products")
+    open_filters(page)
+    page.get_by_role("checkbox", name="Templates").check()
+    expect(page.locator("#results")).to_contain_text("1 product ")
+    monkeypatch.setattr(views, "catalog_page", slow_for_the_search)
+
+    page.go_back()
+    page.go_back()
+    page.wait_for_timeout(2500)
+
+    expect(page).to_have_url(re.compile(r"/products/$"))
+    expect_form(page, q="", ticked=[], sort="relevance")
+    expect(page.locator("#results .product-card__title")).to_have_count(4)
