@@ -8,10 +8,12 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
     SearchVectorField,
+    TrigramWordSimilarity,
 )
 from django.core.files.storage import storages
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 
 from ops.text import validate_single_line
@@ -55,19 +57,27 @@ class Category(models.Model):
 
 
 class SearchDocument(models.Func):
-    """What full-text search reads: title, tagline and description, weighted in that order.
+    """What full-text search reads: title, category names, tagline and description, weighted
+    in that order (category names after the title: a product called "Templates" comes before
+    one filed under Templates).
 
-    Stored in a generated column (with a GIN index, migration 0003) so that ranking reads a
-    ready vector instead of parsing every matching description again. PostgreSQL only: other
-    databases store NULL and search with their fallback.
+    Stored in a generated column (with a GIN index, migration 0006) so that ranking reads a
+    ready vector instead of parsing every matching description again. A generated column
+    reads its own row only, so the category names are copied into the row
+    (`Product.category_names`, kept by shop.signals). PostgreSQL only: other databases store
+    NULL and search with their fallback. `categories=False` is the first document, without
+    them, which migration 0003 made.
     """
 
     template = "%(expressions)s"
     output_field = SearchVectorField()
 
-    def __init__(self):
+    def __init__(self, *, categories: bool = False):
+        document = SearchVector("title", weight="A", config="english")
+        if categories:
+            document += SearchVector("category_names", weight="B", config="english")
         super().__init__(
-            SearchVector("title", weight="A", config="english")
+            document
             + SearchVector("tagline", weight="B", config="english")
             + SearchVector("description", weight="C", config="english")
         )
@@ -82,11 +92,28 @@ def _search_query(text: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config="english")
 
 
+def _singular(word: str) -> str:
+    """A naive English singular, for the SQLite fallback: "fonts" finds "font" in "Fonts"."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _close_to(text: str):
+    """How close `text` comes to a word of the title or of the category names (0 to 1)."""
+    return Greatest(
+        TrigramWordSimilarity(Value(text), "title"),
+        TrigramWordSimilarity(Value(text), "category_names"),
+    )
+
+
 class ProductQuerySet(models.QuerySet):
     def matching(self, text: str):
-        """Products matching `text`. PostgreSQL: full-text search over title, tagline and
-        description. Elsewhere (SQLite, the embedded default): every word must appear in one of
-        those fields."""
+        """Products matching `text`. PostgreSQL: full-text search (English stems) over title,
+        category names, tagline and description. Elsewhere (SQLite, the embedded default):
+        every word, or its naive singular, must appear in one of those fields."""
         text = text.strip()
         if not text:
             return self
@@ -94,20 +121,40 @@ class ProductQuerySet(models.QuerySet):
             return self.filter(search_document=_search_query(text))
         matches = self
         for word in text.split()[:8]:
+            word = _singular(word)
             matches = matches.filter(
                 Q(title__icontains=word)
+                | Q(category_names__icontains=word)
                 | Q(tagline__icontains=word)
                 | Q(description__icontains=word)
             )
         return matches
 
-    def ranked(self, text: str):
-        """Annotated with `rank` for `text`, without filtering."""
+    def close_to(self, text: str):
+        """Products whose title or category names come close to `text`, misspelt
+        ("tempaltes"): trigram word similarity at least pg_trgm.word_similarity_threshold,
+        through the trigram indexes. PostgreSQL only; elsewhere nothing is close."""
+        text = text.strip()
+        if not text or connection.vendor != "postgresql":
+            return self.none()
+        return self.filter(
+            Q(title__trigram_word_similar=text) | Q(category_names__trigram_word_similar=text)
+        )
+
+    def ranked(self, text: str, *, close: bool = False):
+        """Annotated with `rank` for `text` (for `close` matches, their similarity), without
+        filtering."""
         text = text.strip()
         if not text:
             rank = models.Value(0.0, output_field=models.FloatField())
         elif connection.vendor == "postgresql":
-            rank = SearchRank(models.F("search_document"), _search_query(text))
+            if close:
+                rank = _close_to(text)
+            else:
+                rank = SearchRank(models.F("search_document"), _search_query(text))
+            # As double precision: a real (float4) reaches Python written short, and that
+            # number, sent back in a page's cursor, no longer equals the real it came from.
+            rank = Cast(rank, models.FloatField())
         else:
             rank = models.Case(
                 models.When(title__icontains=text, then=models.Value(1.0)),
@@ -115,6 +162,18 @@ class ProductQuerySet(models.QuerySet):
                 output_field=models.FloatField(),
             )
         return self.annotate(rank=rank)
+
+    def update_category_names(self) -> int:
+        """Copy each product's category names into its row, where its search document (a
+        generated column, which cannot read another table) finds them."""
+        names = (
+            Product.categories.through.objects.filter(product=OuterRef("pk"))
+            .order_by()
+            .values("product")
+            .annotate(names=StringAgg("category__name", Value(" ")))
+            .values("names")
+        )
+        return self.update(category_names=Coalesce(Subquery(names), Value("")))
 
     def published(self):
         return self.filter(status=Product.Status.PUBLISHED)
@@ -151,8 +210,12 @@ class Product(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The category names, copied for search (shop.signals keeps them): never edited.
+    category_names = models.TextField(blank=True, default="", editable=False)
     search_document = models.GeneratedField(
-        expression=SearchDocument(), output_field=SearchVectorField(null=True), db_persist=True
+        expression=SearchDocument(categories=True),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
     )
 
     objects = ProductQuerySet.as_manager()
@@ -170,6 +233,11 @@ class Product(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published", "archived"]),
                 name="shop_product_status_known",
+            ),
+            # The catalog pages through published products by publication time.
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="shop_product_published_has_time",
             ),
         ]
         indexes = [models.Index(fields=["status", "-published_at"], name="shop_product_listing")]

@@ -1,6 +1,6 @@
 """Signals that derive or mirror, never decide."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils.text import slugify
 
@@ -33,6 +33,46 @@ def derive_slug_once(sender, instance: Product, **kwargs) -> None:
 @receiver(m2m_changed, sender=Product.categories.through)
 def forget_catalog_pages(sender, **kwargs) -> None:
     catalog_changed()
+
+
+# Each product's row carries its category names for search (Product.category_names): copied
+# again whenever a product's categories or a category's name change, whichever side wrote it.
+@receiver(m2m_changed, sender=Product.categories.through)
+def copy_category_names_on_change(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    if not reverse and action in ("post_add", "post_remove", "post_clear"):
+        Product.objects.filter(pk=instance.pk).update_category_names()
+    elif reverse and action in ("post_add", "post_remove"):
+        Product.objects.filter(pk__in=pk_set).update_category_names()
+    elif reverse and action == "pre_clear":
+        instance._products_cleared = list(instance.products.values_list("pk", flat=True))
+    elif reverse and action == "post_clear":
+        Product.objects.filter(pk__in=instance._products_cleared).update_category_names()
+
+
+@receiver(post_save, sender=Category)
+def copy_category_names_on_rename(sender, instance: Category, created: bool, **kwargs) -> None:
+    if not created:
+        Product.objects.filter(categories=instance).update_category_names()
+
+
+@receiver(pre_delete, sender=Category)
+def note_products_of_deleted_category(sender, instance: Category, **kwargs) -> None:
+    instance._products_left = list(instance.products.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Category)
+def copy_category_names_on_delete(sender, instance: Category, **kwargs) -> None:
+    Product.objects.filter(pk__in=instance._products_left).update_category_names()
+
+
+@receiver(post_save, sender=Product)
+def copy_category_names_on_full_save(
+    sender, instance: Product, created: bool, update_fields=None, **kwargs
+) -> None:
+    # A whole-row save (admin, shell) writes the names the instance was loaded with, perhaps
+    # before its categories changed; the services save named fields, which never include them.
+    if not created and update_fields is None:
+        Product.objects.filter(pk=instance.pk).update_category_names()
 
 
 @receiver(post_save, sender=User)

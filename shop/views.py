@@ -6,7 +6,7 @@ from django.views.decorators.vary import vary_on_headers
 from ops.htmx import wants_fragment
 from ops.pagecache import cache_anonymous_page
 from shop import extensions
-from shop.catalog import PAGES, PAGES_TTL, CatalogPaginator, catalog_products
+from shop.catalog import PAGES, PAGES_TTL, catalog_page
 from shop.forms import CatalogFilterForm
 from shop.markdown import render_markdown
 from shop.models import Product
@@ -26,16 +26,27 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @cache_anonymous_page(PAGES, PAGES_TTL)
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def catalog(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET or None)
-    filters = form.filters() if request.GET else {}
-    paginator = CatalogPaginator(catalog_products(**filters), filters=filters)
-    page = paginator.get_page(request.GET.get("page"))
+    filters = form.filters()
+    page = catalog_page(
+        filters=filters,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "q": filters["q"],
+        # A filter beyond the search box is on: its fold opens on small screens too.
+        "narrowed": bool(filters["categories"]) or "min_price" in filters or "max_price" in filters,
+    }
     template = "shop/catalog.html"
     if wants_fragment(request):
-        template += "#results"
-    return render(request, template, {"form": form, "page": page, "q": filters.get("q", "")})
+        # The results, and the filters drawn again from the same query (out of band).
+        template += "#update"
+    return render(request, template, context)
 
 
 @cache_anonymous_page(PAGES, PAGES_TTL)

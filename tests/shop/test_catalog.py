@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -20,7 +22,7 @@ def publish(seller, title, **fields):
 
 
 def titles(response) -> list[str]:
-    return [product.title for product in response.context["page"].object_list]
+    return [product.title for product in response.context["page"].products]
 
 
 @pytest.fixture
@@ -81,11 +83,13 @@ def test_pages_hold_24_products(client, seller):
     for n in range(30):
         publish(seller, f"Product {n:02}")
 
-    first, second = client.get("/products/"), client.get("/products/?page=2")
+    first = client.get("/products/")
+    second = client.get(f"/products/?after={first.context['page'].next_cursor}")
 
     assert len(titles(first)) == 24
     assert len(titles(second)) == 6
-    assert b"page=2" in first.content
+    assert b'rel="next"' in first.content
+    assert b'rel="next"' not in second.content
 
 
 def test_htmx_gets_only_the_results(client, shelf):
@@ -102,6 +106,82 @@ def test_a_history_restore_gets_the_full_page(client, shelf):
     )
 
     assert b"<html" in response.content
+
+
+def choices_in(page: str) -> str:
+    """The chosen filters' block (categories and sort) as the response carries it."""
+    start = page.index('<div id="catalog-choices"')
+    return page[start : page.index("</select>", start)]
+
+
+def test_an_htmx_update_draws_the_chosen_filters_again_out_of_band(client, shelf):
+    page = client.get("/products/?category=templates&sort=price", headers=HTMX).content.decode()
+
+    choices = choices_in(page)
+    assert 'hx-swap-oob="true"' in choices.split(">", 1)[0]
+    assert re.search(r'value="templates" id="[^"]+" checked>', choices)
+    assert not re.search(r'value="icons" id="[^"]+" checked>', choices)
+    assert '<option value="price" selected>' in choices
+
+
+def test_an_htmx_update_leaves_the_typed_fields_alone(client, shelf):
+    # The visitor may still be typing in them when the results arrive.
+    page = client.get("/products/?q=kit&min_price=1", headers=HTMX).content.decode()
+
+    assert 'id="id_q"' not in page
+    assert 'id="id_min_price"' not in page
+
+
+@pytest.mark.parametrize(
+    "headers", [{}, {**HTMX, "HX-History-Restore-Request": "true"}], ids=["page", "restore"]
+)
+def test_the_whole_page_draws_every_filter_from_the_url(client, shelf, headers):
+    page = client.get(
+        "/products/?q=kit&category=templates&min_price=10&max_price=20&sort=price",
+        headers=headers,
+    ).content.decode()
+
+    assert re.search(r'<input type="search" name="q" id="id_q" value="kit"', page)
+    assert (
+        'id="id_min_price" min="0" step="0.01" inputmode="decimal" placeholder="Min" value="10"'
+        in page
+    )
+    assert 'placeholder="Max" value="20"' in page
+    choices = choices_in(page)
+    assert re.search(r'value="templates" id="[^"]+" checked>', choices)
+    assert '<option value="price" selected>' in choices
+    # A restore swaps the whole body: an out-of-band element in it would be taken out of it.
+    assert "hx-swap-oob" not in page
+
+
+def test_htmx_keeps_no_snapshot_of_the_catalog_so_back_fetches_it_again(client, shelf):
+    page = client.get("/products/?category=icons").content.decode()
+
+    assert '<div class="catalog" hx-history="false">' in page
+
+
+def test_responses_vary_on_htmx_and_on_a_history_restore(client, shelf):
+    vary = client.get("/products/")["Vary"]
+
+    assert "HX-Request" in vary
+    assert "HX-History-Restore-Request" in vary
+
+
+@pytest.mark.parametrize(
+    ("query", "opened"),
+    [
+        ("", False),
+        ("?q=kit&sort=price", False),
+        ("?category=icons", True),
+        ("?max_price=0", True),
+        ("?min_price=5", True),
+    ],
+)
+def test_the_filters_are_folded_until_one_is_on(client, shelf, query, opened):
+    page = client.get(f"/products/{query}").content.decode()
+
+    assert ('<details class="catalog__more" open>' in page) is opened
+    assert '<details class="catalog__more"' in page
 
 
 def test_the_catalog_form_works_without_javascript(client, shelf):
@@ -127,10 +207,11 @@ def test_query_count_does_not_grow_with_products(client, seller, url):
 
 
 def test_catalog_query_counts_are_pinned(client, shelf, django_assert_num_queries):
-    # session-less anonymous request: count, page, categories for the filter
+    # session-less anonymous request: count, page, categories for the filter (the partial
+    # draws the filters again, out of band)
     with django_assert_num_queries(3):
         client.get("/products/")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get("/products/?q=kit", headers=HTMX)
 
 
@@ -174,7 +255,7 @@ def test_a_new_product_is_counted_at_once(client, shelf, buyer):
 
     response = client.get("/products/?category=templates&sort=price")
 
-    assert response.context["page"].paginator.count == 3
+    assert response.context["page"].count == 3
 
 
 @pytest.mark.postgres
@@ -185,7 +266,7 @@ def test_a_title_match_outranks_a_description_match(client, seller):
     assert titles(client.get("/products/?q=budget")) == ["Budget Sheets", "Quiet Icons"]
 
 
-def test_counting_stops_at_the_limit(client, seller, monkeypatch):
+def test_counting_stops_at_the_limit_and_the_pages_do_not(client, seller, monkeypatch):
     monkeypatch.setattr("shop.catalog.COUNT_LIMIT", 2)
     for title in ["One Kit", "Two Kit", "Three Kit"]:
         publish(seller, title)
@@ -193,4 +274,4 @@ def test_counting_stops_at_the_limit(client, seller, monkeypatch):
     response = client.get("/products/")
 
     assert "Over 2 products" in response.content.decode()
-    assert len(titles(response)) == 2
+    assert len(titles(response)) == 3

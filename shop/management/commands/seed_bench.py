@@ -100,6 +100,7 @@ class Command(BaseCommand):
             Category(product_id=p.pk, category_id=categories[p.pk % len(categories)].pk)
             for p in made
         )
+        Product.objects.filter(pk__in=[p.pk for p in made]).update_category_names()
         versions = ProductVersion.objects.bulk_create(
             ProductVersion(product=p, label="1.0.0", changelog="First.") for p in made
         )
