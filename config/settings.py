@@ -332,6 +332,12 @@ if PAYMENT_PROVIDER == "dodo" and not (DODO_PAYMENTS_API_KEY and DODO_PAYMENTS_W
     raise ImproperlyConfigured(
         "PAYMENT_PROVIDER=dodo needs DODO_PAYMENTS_API_KEY and DODO_PAYMENTS_WEBHOOK_KEY."
     )
+# Hours a pending order waits for its payment (counted from its start, or from its last trip to
+# the provider's checkout) before a periodic task expires it. A payment that arrives later still
+# pays it.
+PENDING_ORDER_EXPIRY_HOURS = env_int("PENDING_ORDER_EXPIRY_HOURS", 24)
+if PENDING_ORDER_EXPIRY_HOURS <= 0:
+    raise ImproperlyConfigured("PENDING_ORDER_EXPIRY_HOURS must be a positive number of hours.")
 
 
 _public_file_origins = []

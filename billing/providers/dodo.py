@@ -2,7 +2,7 @@
 product (kept in step by tasks, and made on the spot if a checkout comes first), hosted
 checkout sessions carrying our order id in their metadata, and refunds."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import dodopayments
 from django.conf import settings
@@ -129,6 +129,9 @@ def _sync_twin(product: Product, *, item: str, title: str, price: int) -> str:
 
 class DodoProvider:
     name = NAME
+    # Dodo keeps a checkout session open 24 hours (its checkout-session guide); an hour less,
+    # so that a buyer is not sent to one that closes while they type their card.
+    checkout_lifetime = timedelta(hours=23)
 
     def start_checkout(self, order: Order, *, return_url: str) -> Checkout:
         session = _call(
