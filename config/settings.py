@@ -210,7 +210,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 
-# Email: printed to the console by default, SMTP when EMAIL_HOST is set.
+# Email: printed to the console by default (decoded, for a person to read), SMTP when EMAIL_HOST
+# is set.
 _email_host = env_str("EMAIL_HOST")
 if _email_host:
     _mailer = {
@@ -226,7 +227,7 @@ if _email_host:
         },
     }
 else:
-    _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    _mailer = {"BACKEND": "ops.mail.ConsoleEmailBackend"}
 MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tessera <shop@tessera.localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)

@@ -124,7 +124,7 @@ def test_defaults_need_no_variables():
         "django.core.cache.backends.locmem.LocMemCache",
         "huey.MemoryHuey",
         "True",
-        "django.core.mail.backends.console.EmailBackend",
+        "ops.mail.ConsoleEmailBackend",
         "ops.storage.PrivateFileSystemStorage",
         "dev",
     ]
