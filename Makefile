@@ -24,6 +24,8 @@ help:
 install: $(UV)
 	$(UV) sync --locked
 
+# Links in emails point at the server `make run` starts, unless SITE_URL says otherwise.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install
 	@mkdir -p var
 	$(MANAGE) migrate --no-input

@@ -6,6 +6,7 @@ setting variables; `.env.example` lists every one of them.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -28,6 +29,20 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env_str("SITE_NAME", "Tessera")
+# The shop's public address, for links in emails (never the host a request came in on: a
+# proxy's, or 127.0.0.1). Default: http://localhost:8000 with DEBUG on (`make run` passes its
+# own), https:// and the first of ALLOWED_HOSTS with it off.
+SITE_URL = env_str("SITE_URL")
+if not SITE_URL and DEBUG:
+    SITE_URL = "http://localhost:8000"
+elif not SITE_URL and ALLOWED_HOSTS and ALLOWED_HOSTS[0].lstrip(".") not in ("", "*"):
+    SITE_URL = f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+_site = urlsplit(SITE_URL)
+if _site.scheme not in ("http", "https") or not _site.netloc or _site.path not in ("", "/"):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the shop's address, like https://shop.example.com; got {SITE_URL!r}"
+    )
+SITE_URL = f"{_site.scheme}://{_site.netloc}"
 # Serves /bench/baseline/, the yardstick `make bench` compares every page with.
 BENCH_BASELINE = env_bool("BENCH_BASELINE", default=False)
 
@@ -229,7 +244,7 @@ if _email_host:
 else:
     _mailer = {"BACKEND": "ops.mail.ConsoleEmailBackend"}
 MAILERS = {"default": _mailer}
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tessera <shop@tessera.localhost>")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <shop@tessera.localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [("Tessera admins", address) for address in env_list("ADMIN_EMAILS")]
 
