@@ -13,7 +13,7 @@ MANAGE := $(UV) run --locked python manage.py
 .PHONY: help install run test lint format bench
 
 help:
-	@echo "make run    install, migrate, load demo data, serve on http://$(HOST):$(PORT)/"
+	@echo "make run    install, migrate, load demo data, serve on http://$(HOST):$(PORT)/ with a task worker"
 	@echo "make test   install what the tests need and run the whole suite"
 	@echo "make lint   ruff check and ruff format --check"
 
@@ -24,12 +24,18 @@ help:
 install: $(UV)
 	$(UV) sync --locked
 
-# Links in emails point at the server `make run` starts, unless SITE_URL says otherwise.
+# Links in emails point at the server `make run` starts, unless SITE_URL says otherwise. A task
+# worker runs beside the server, as in production (periodic tasks included: link visits, due
+# notices, stale orders), sharing a queue and a cache with it in var/; it stops with the server.
 run: export SITE_URL ?= http://$(HOST):$(PORT)
+run: export HUEY_FILE ?= var/huey.sqlite3
+run: export CACHE_DIR ?= var/cache
 run: install
 	@mkdir -p var
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
+	@$(MANAGE) run_huey --quiet & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install

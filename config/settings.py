@@ -157,6 +157,13 @@ if REDIS_TIMEOUT <= 0:
     raise ImproperlyConfigured("REDIS_TIMEOUT_MS must be a positive number of milliseconds.")
 # Seconds a task worker waits on the queue (BRPOP) before asking again.
 HUEY_READ_TIMEOUT = 1
+# Without Redis, a queue and a cache that a `manage.py run_huey` worker shares with the web
+# process on one machine (`make run` sets both, in var/): the worker then runs the tasks and
+# the periodic ones, which immediate mode never runs, and sees what the web process counted
+# in the cache (short-link visits). Unset: tasks run in the web process, the cache is its own.
+# Relative paths are from the project's folder.
+HUEY_FILE = env_str("HUEY_FILE") and str(BASE_DIR / env_str("HUEY_FILE"))
+CACHE_DIR = env_str("CACHE_DIR") and str(BASE_DIR / env_str("CACHE_DIR"))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -166,26 +173,40 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
+elif CACHE_DIR:
+    # Counters here are read and written back, not incremented in place: two processes
+    # counting at the same instant may lose one. Development only; production has Redis.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+            # Past 300 entries it would drop a third at random, pending visit counts included.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+if REDIS_URL:
+    _huey_class = "huey.RedisHuey"
+    _huey_connection = {
+        "connection_pool": fail_fast_pool(
+            REDIS_URL,
+            connect_timeout=REDIS_TIMEOUT,
+            # Past the worker's blocking read, which Redis ends itself.
+            timeout=HUEY_READ_TIMEOUT + REDIS_TIMEOUT,
+        ),
+        "read_timeout": HUEY_READ_TIMEOUT,
+    }
+elif HUEY_FILE:
+    _huey_class, _huey_connection = "huey.SqliteHuey", {"filename": HUEY_FILE}
+else:
+    _huey_class, _huey_connection = "huey.MemoryHuey", {}
 HUEY = {
     "name": "tessera",
-    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.MemoryHuey",
-    "immediate": env_bool("HUEY_IMMEDIATE", default=not REDIS_URL),
-    "connection": (
-        {
-            "connection_pool": fail_fast_pool(
-                REDIS_URL,
-                connect_timeout=REDIS_TIMEOUT,
-                # Past the worker's blocking read, which Redis ends itself.
-                timeout=HUEY_READ_TIMEOUT + REDIS_TIMEOUT,
-            ),
-            "read_timeout": HUEY_READ_TIMEOUT,
-        }
-        if REDIS_URL
-        else {}
-    ),
+    "huey_class": _huey_class,
+    "immediate": env_bool("HUEY_IMMEDIATE", default=not (REDIS_URL or HUEY_FILE)),
+    "connection": _huey_connection,
     "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
 }
 
