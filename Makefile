@@ -24,6 +24,11 @@ help:
 install: $(UV)
 	$(UV) sync --locked
 
+# axe-core for the browser tests, from npm; without npm those tests are skipped with the reason.
+node_modules/axe-core/axe.min.js: package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the browser tests will be skipped"; fi
+
 # Links in emails point at the server `make run` starts, unless SITE_URL says otherwise. A task
 # worker runs beside the server, as in production (periodic tasks included: link visits, due
 # notices, stale orders), sharing a queue and a cache with it in var/; it stops with the server.
@@ -38,7 +43,8 @@ run: install
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: install
+# The browser tests (tests/browser) run where Debian's chromium is installed, else are skipped.
+test: install node_modules/axe-core/axe.min.js
 	$(UV) run --locked pytest $(PYTEST_ARGS)
 
 lint: install
