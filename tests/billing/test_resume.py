@@ -183,3 +183,18 @@ def test_the_database_refuses_a_second_pending_order_at_one_price(buyer, product
 
     with pytest.raises(IntegrityError):
         pending_order(buyer, product)
+
+
+def test_buying_resuming_and_cancelling_work_with_the_cache_down(
+    client, buyer, product, cache_down
+):
+    client.force_login(buyer)
+
+    checkout = _buy(client, product)
+    assert _buy(client, product) == checkout
+    assert client.post(checkout).status_code == 302
+    order = Order.objects.get()
+    assert client.get(f"/billing/orders/{order.public_id}/").status_code == 200
+    client.post(f"/billing/orders/{order.public_id}/cancel/")
+
+    assert Order.objects.get().status == "cancelled"

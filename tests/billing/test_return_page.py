@@ -114,3 +114,14 @@ def test_it_refuses_post(client, buyer, order):
     client.force_login(buyer)
 
     assert client.post(_url(order)).status_code == 405
+
+
+def test_without_javascript_the_confirming_page_offers_the_same_ways_out(client, buyer, order):
+    client.force_login(buyer)
+
+    page = client.get(_url(order)).content.decode()
+
+    noscript = page.split("<noscript>")[1].split("</noscript>")[0]
+    assert "Refresh" in noscript
+    assert f'href="/billing/orders/{order.public_id}/checkout/">Pay again' in noscript
+    assert f'action="/billing/orders/{order.public_id}/cancel/"' in noscript
