@@ -13,7 +13,7 @@ MANAGE := $(UV) run --locked python manage.py
 .PHONY: help install run test lint format bench
 
 help:
-	@echo "make run    install, migrate, load demo data, serve on http://$(HOST):$(PORT)/"
+	@echo "make run    install, migrate, load demo data, serve on http://$(HOST):$(PORT)/ with a task worker"
 	@echo "make test   install what the tests need and run the whole suite"
 	@echo "make lint   ruff check and ruff format --check"
 
@@ -29,10 +29,18 @@ node_modules/axe-core/axe.min.js: package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the browser tests will be skipped"; fi
 
+# Links in emails point at the server `make run` starts, unless SITE_URL says otherwise. A task
+# worker runs beside the server, as in production (periodic tasks included: link visits, due
+# notices, stale orders), sharing a queue and a cache with it in var/; it stops with the server.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
+run: export HUEY_FILE ?= var/huey.sqlite3
+run: export CACHE_DIR ?= var/cache
 run: install
 	@mkdir -p var
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
+	@$(MANAGE) run_huey --quiet & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # The browser tests (tests/browser) run where Debian's chromium is installed, else are skipped.

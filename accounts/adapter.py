@@ -1,5 +1,6 @@
+from urllib.parse import urlsplit, urlunsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
-from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
@@ -7,7 +8,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.panels import ADMIN, LIBRARY, STUDIO, places_for
 from ops.network import client_ip
-from ops.notifications import queue_email
+from ops.notifications import queue_email, site, site_url
 
 
 def landing_url(user: User) -> str:
@@ -25,10 +26,16 @@ class AccountAdapter(DefaultAccountAdapter):
         return User(is_customer=True)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        # Rendered here, where the request is known; delivered by a task after commit.
+        # Rendered here, where the request is known; delivered by a task after commit. Signed
+        # SITE_NAME at SITE_URL, and linking there: allauth names the request's host ("Hello
+        # from 127.0.0.1") and builds its links (activate_url, password_reset_url, signup_url)
+        # on it.
         request = self.request
-        base = {"request": request, "email": email, "current_site": get_current_site(request)}
-        message = self.render_mail(template_prefix, email, {**base, **context})
+        context = {name: _on_site(value, request) for name, value in context.items()}
+        base = {"request": request, "email": email}
+        message = self.render_mail(
+            template_prefix, email, {**base, **context, "current_site": site()}
+        )
         queue_email(message)
 
     def get_client_ip(self, request: HttpRequest) -> str:
@@ -37,3 +44,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if ip is None:
             raise PermissionDenied("Unable to determine client IP address")
         return ip
+
+
+def _on_site(value, request: HttpRequest | None):
+    """`value` moved to SITE_URL if it is a link to the host `request` came in on."""
+    if not isinstance(value, str) or request is None:
+        return value
+    link = urlsplit(value)
+    if link.scheme not in ("http", "https") or link.netloc != request.get_host():
+        return value
+    return site_url(urlunsplit(("", "", link.path, link.query, link.fragment)))

@@ -13,13 +13,15 @@ class Order(models.Model):
     """A payment attempt for an item about a product: the product itself, or what a higher app
     sells for it (billing.fulfilment). Only a paid order fulfils its item (a product: access,
     through access.services), in the same transaction that marks it paid; a refund or a lost
-    dispute undoes it in the one that records it."""
+    dispute undoes it in the one that records it. A pending order its buyer cancelled, or left
+    until it expired, is still paid by a payment that arrives for it after all."""
 
     class Status(models.TextChoices):
         PENDING = "pending"
         PAID = "paid"
         FAILED = "failed"
         CANCELLED = "cancelled"
+        EXPIRED = "expired"
         REFUNDED = "refunded"
         DISPUTED = "disputed"
         CHARGED_BACK = "charged_back"
@@ -37,6 +39,10 @@ class Order(models.Model):
     status = models.CharField(max_length=15, choices=Status, default=Status.PENDING)
     provider = models.CharField(max_length=10)
     checkout_session_id = models.CharField(max_length=100, blank=True)
+    # The provider's checkout last opened for the order, and when: the buyer is sent back to it
+    # while the provider keeps it open (PaymentProvider.checkout_lifetime).
+    checkout_url = models.CharField(max_length=500, blank=True)
+    checkout_opened_at = models.DateTimeField(null=True, blank=True)
     payment_id = models.CharField(max_length=100, blank=True)
     refund_id = models.CharField(max_length=100, blank=True)
     refund_requested_at = models.DateTimeField(null=True, blank=True)
@@ -73,6 +79,7 @@ class Order(models.Model):
                         "paid",
                         "failed",
                         "cancelled",
+                        "expired",
                         "refunded",
                         "disputed",
                         "charged_back",
@@ -84,11 +91,25 @@ class Order(models.Model):
                 condition=Q(status="pending")
                 | Q(status="failed")
                 | Q(status="cancelled")
+                | Q(status="expired")
                 | Q(paid_at__isnull=False),
                 name="billing_paid_has_time",
             ),
+            # Buy again resumes the buyer's pending order for the product at that price rather
+            # than adding one; two Buys at once make one order (services.order_buy).
+            models.UniqueConstraint(
+                fields=["buyer", "product", "amount", "currency", "provider"],
+                condition=Q(status="pending", item="product"),
+                name="billing_one_pending_order_per_price",
+            ),
         ]
-        indexes = [models.Index(fields=["buyer", "-created_at"], name="billing_order_buyer")]
+        indexes = [
+            models.Index(fields=["buyer", "-created_at"], name="billing_order_buyer"),
+            # The few pending orders, oldest first, for the task that expires them.
+            models.Index(
+                fields=["created_at"], condition=Q(status="pending"), name="billing_order_pending"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Order {self.public_id}"

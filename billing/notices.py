@@ -7,10 +7,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import models
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from accounts.telegram import Event, buyer_name, notify_seller
 from billing.models import Order
-from ops.notifications import queue_email
+from ops.notifications import queue_email, site_url
 from shop.templatetags.shop import amount
 
 
@@ -34,12 +35,41 @@ def order_notify(*, order: Order, kinds: list[Kind]) -> None:
 
 def _message(order: Order, kind: Kind) -> EmailMessage:
     to = order.product.seller.email if kind == Kind.SALE else order.buyer.email
-    context = {"order": order, "product": order.product, "site_name": settings.SITE_NAME}
+    context = {
+        "order": order,
+        "product": order.product,
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+    }
+    if kind == Kind.RECEIPT:
+        context |= _receipt_links(order)
+    elif kind == Kind.SALE:
+        context["sales_url"] = site_url(reverse("studio:sales"))
     return EmailMessage(
         subject=SUBJECTS[kind].format(product=order.title),
         body=render_to_string(f"billing/email/{kind}.txt", context),
         to=[to],
     )
+
+
+def _receipt_links(order: Order) -> dict:
+    """Where the buyer finds what they paid for, as absolute links on SITE_URL: the product in
+    their library and the files of its latest version, or the product's page for another item."""
+    product = order.product
+    if not order.is_for_product:
+        return {
+            "product_url": site_url(reverse("shop:product", args=[product.slug])),
+            "library_url": site_url(reverse("library:home")),
+        }
+    version = product.versions.prefetch_related("files").first()
+    files = version.files.all() if version else []
+    return {
+        "library_url": site_url(reverse("library:product", args=[product.slug])),
+        "version": version,
+        "downloads": [
+            (file.original_name, site_url(reverse("download", args=[file.pk]))) for file in files
+        ],
+    }
 
 
 def order_tell_seller(*, order: Order, kind: Kind) -> None:

@@ -12,7 +12,9 @@ import json
 import logging
 import uuid
 import zlib
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -33,7 +35,13 @@ S = Order.Status
 # What each event does to an order in each state; a state missing from an event's row means
 # the event changes nothing there (a duplicate, or one that came too late to matter).
 TRANSITIONS = {
-    "payment.succeeded": {S.PENDING: S.PAID, S.FAILED: S.PAID, S.CANCELLED: S.PAID},
+    # A payment pays its order whatever became of it meanwhile: a payment is never lost.
+    "payment.succeeded": {
+        S.PENDING: S.PAID,
+        S.FAILED: S.PAID,
+        S.CANCELLED: S.PAID,
+        S.EXPIRED: S.PAID,
+    },
     "payment.failed": {S.PENDING: S.FAILED},
     "payment.cancelled": {S.PENDING: S.CANCELLED},
     "refund.succeeded": {S.PAID: S.REFUNDED, S.DISPUTED: S.REFUNDED},
@@ -85,13 +93,65 @@ def order_start(
 
 
 @transaction.atomic
-def order_record_checkout(*, order: Order, session_id: str) -> Order:
-    """The provider's checkout session for a pending order (for staff and reconciliation)."""
-    Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
-        checkout_session_id=session_id[:100], updated_at=timezone.now()
+def order_buy(*, buyer: User, product: Product, provider: str) -> Order:
+    """The buyer's pending order for `product` at today's price: the one they started already
+    (Buy pressed again, or Back and Buy), or else a new one. Two Buys at once make one order:
+    the partial unique constraint billing_one_pending_order_per_price refuses the second row,
+    and get_or_create then reads the first."""
+    order, _ = Order.objects.get_or_create(
+        buyer=buyer,
+        product=product,
+        item="product",
+        status=S.PENDING,
+        amount=product.price,
+        currency=product.currency,
+        provider=provider,
     )
-    order.checkout_session_id = session_id[:100]
     return order
+
+
+@transaction.atomic
+def order_record_checkout(*, order: Order, session_id: str, url: str) -> Order:
+    """The provider's checkout session for a pending order (for staff and reconciliation), and
+    where it is, to send the buyer back to it while it stays open."""
+    now = timezone.now()
+    Order.objects.filter(pk=order.pk, status=Order.Status.PENDING).update(
+        checkout_session_id=session_id[:100],
+        checkout_url=url[:500],
+        checkout_opened_at=now,
+        updated_at=now,
+    )
+    order.checkout_session_id, order.checkout_url = session_id[:100], url[:500]
+    order.checkout_opened_at = now
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, order: Order) -> bool:
+    """The buyer gives up a pending order; False when it is no longer pending (paid, or failed,
+    meanwhile). One statement, conditional on the status: a webhook holding the order's lock
+    goes first, and this then finds it paid. A payment that completes after all (the provider's
+    page was still open) pays the cancelled order and grants, as any payment does."""
+    return bool(
+        Order.objects.filter(pk=order.pk, status=S.PENDING).update(
+            status=S.CANCELLED, updated_at=timezone.now()
+        )
+    )
+
+
+@transaction.atomic
+def order_expire_stale(*, now: datetime | None = None) -> int:
+    """Expire pending orders left unpaid for PENDING_ORDER_EXPIRY_HOURS since they were started
+    or last sent to a checkout; how many. As with a cancelled order, a late payment pays one."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.PENDING_ORDER_EXPIRY_HOURS)
+    return (
+        # Never opened later than created: the created_at filter (served by the partial index
+        # billing_order_pending) keeps every candidate.
+        Order.objects.filter(status=S.PENDING, created_at__lt=cutoff)
+        .exclude(checkout_opened_at__gte=cutoff)
+        .update(status=S.EXPIRED, updated_at=now)
+    )
 
 
 class RefundRefused(Exception):

@@ -1,4 +1,5 @@
 import logging
+import time
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -8,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -21,9 +23,10 @@ from billing.providers import ProviderError, dev, get_provider
 from billing.sales import SALES_TTL, presets, sales_report, sales_scopes
 from billing.services import (
     RefundRefused,
+    order_buy,
+    order_cancel,
     order_record_checkout,
     order_refund_request,
-    order_start,
     webhook_process,
     webhook_store,
 )
@@ -34,6 +37,8 @@ from shop.models import Product
 
 logger = logging.getLogger(__name__)
 ORDERS_PAGE_SIZE = 25
+# How long the return page asks for news of a payment before it says it is still waiting.
+RETURN_POLL_SECONDS = 120
 
 
 def offer(request: HttpRequest, product: Product) -> str:
@@ -63,18 +68,45 @@ def _buy(request: HttpRequest, product: Product) -> HttpResponse:
     if user_owns(user=request.user, product=product):
         messages.info(request, f"{product.title} is already in your library.")
         return redirect("library:home")
-    order = order_start(buyer=request.user, product=product, provider=get_provider().name)
+    order = order_buy(buyer=request.user, product=product, provider=get_provider().name)
     return redirect("billing:checkout", order.public_id)
+
+
+def _open_checkout_url(order: Order) -> str:
+    """The provider's checkout the order was last sent to, while the provider keeps it open."""
+    if not (order.checkout_url and order.checkout_opened_at):
+        return ""
+    lifetime = get_provider(order.provider).checkout_lifetime
+    return order.checkout_url if timezone.now() - order.checkout_opened_at < lifetime else ""
+
+
+def _repriced(order: Order) -> bool:
+    # A new checkout charges a product at its price today (the provider's twin of it).
+    product = order.product
+    return order.is_for_product and (order.amount, order.currency) != (
+        product.price,
+        product.currency,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @customer_required
 def checkout(request: HttpRequest, public_id) -> HttpResponse:
-    """The order summary; "Continue to payment" sends the buyer to the provider."""
+    """The order summary; "Continue to payment" sends the buyer to the provider: to the
+    checkout this order opened there, while it is open, or to a new one."""
     order = _own_order(request, public_id)
     if order.status != Order.Status.PENDING:
         return redirect("billing:order_return", order.public_id)
     if request.method == "POST":
+        if url := _open_checkout_url(order):
+            return redirect(url)
+        if _repriced(order):
+            messages.error(
+                request,
+                f"The price of {order.product.title} has changed since this order was started. "
+                "Cancel it and buy again at today's price.",
+            )
+            return render(request, "billing/checkout.html", {"order": order})
         return_url = request.build_absolute_uri(
             reverse("billing:order_return", args=[order.public_id])
         )
@@ -86,26 +118,66 @@ def checkout(request: HttpRequest, public_id) -> HttpResponse:
                 request, "The payment service did not answer. Nothing was charged; try again."
             )
         else:
-            order_record_checkout(order=order, session_id=checkout.session_id)
+            order_record_checkout(order=order, session_id=checkout.session_id, url=checkout.url)
             return redirect(checkout.url)
     return render(request, "billing/checkout.html", {"order": order})
+
+
+def _poll_started(request: HttpRequest) -> int:
+    """When this visit to the return page began asking (`since`, in Unix seconds, carried by
+    its polls); now for a first visit, and for a value that is not a time already past."""
+    now = int(time.time())
+    try:
+        since = int(request.GET.get("since", ""))
+    except ValueError:
+        return now
+    return since if 0 < since <= now else now
 
 
 @require_safe
 @customer_required
 def order_return(request: HttpRequest, public_id) -> HttpResponse:
     """Where the provider sends the buyer back. It never grants anything: it shows what the
-    webhook has recorded, and htmx polls it until the order is settled."""
+    webhook has recorded, and htmx polls it for RETURN_POLL_SECONDS, while the order waits
+    for a payment, after which it says so and offers to check again, pay again or cancel."""
     order = _own_order(request, public_id)
+    since = _poll_started(request) if wants_fragment(request) else int(time.time())
+    # A payment can only be on its way after a trip to the provider's checkout.
+    confirming = order.status == Order.Status.PENDING and bool(order.checkout_session_id)
     template = "billing/return.html"
     if wants_fragment(request):
         template += "#status"
     context = {
         "order": order,
-        "pending": order.status == Order.Status.PENDING,
+        "polling": confirming and time.time() - since < RETURN_POLL_SECONDS,
+        "since": since,
         "dev_refund": get_provider().name == "dev" and order.status == Order.Status.PAID,
     }
     return render(request, template, context)
+
+
+@require_POST
+@customer_required
+def cancel(request: HttpRequest, public_id) -> HttpResponse:
+    """The buyer cancels a pending order. From the return page's htmx form its status part
+    comes back, in place; otherwise the buyer goes back to `next` (the orders page) or to the
+    order, with a message."""
+    order = _own_order(request, public_id)
+    cancelled = order_cancel(order=order)
+    order.refresh_from_db(fields=["status", "updated_at"])
+    if wants_fragment(request):
+        return render(request, "billing/return.html#status", {"order": order})
+    if cancelled:
+        messages.success(request, f"Order for {order.title} cancelled. Nothing was charged.")
+    else:
+        status = order.get_status_display().lower()
+        messages.error(request, f"This order is {status}: it cannot be cancelled.")
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect("billing:order_return", order.public_id)
 
 
 def _webhook_url(request: HttpRequest) -> str:

@@ -6,6 +6,7 @@ setting variables; `.env.example` lists every one of them.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -28,6 +29,20 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env_str("SITE_NAME", "Tessera")
+# The shop's public address, for links in emails (never the host a request came in on: a
+# proxy's, or 127.0.0.1). Default: http://localhost:8000 with DEBUG on (`make run` passes its
+# own), https:// and the first of ALLOWED_HOSTS with it off.
+SITE_URL = env_str("SITE_URL")
+if not SITE_URL and DEBUG:
+    SITE_URL = "http://localhost:8000"
+elif not SITE_URL and ALLOWED_HOSTS and ALLOWED_HOSTS[0].lstrip(".") not in ("", "*"):
+    SITE_URL = f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+_site = urlsplit(SITE_URL)
+if _site.scheme not in ("http", "https") or not _site.netloc or _site.path not in ("", "/"):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the shop's address, like https://shop.example.com; got {SITE_URL!r}"
+    )
+SITE_URL = f"{_site.scheme}://{_site.netloc}"
 # Serves /bench/baseline/, the yardstick `make bench` compares every page with.
 BENCH_BASELINE = env_bool("BENCH_BASELINE", default=False)
 
@@ -142,6 +157,13 @@ if REDIS_TIMEOUT <= 0:
     raise ImproperlyConfigured("REDIS_TIMEOUT_MS must be a positive number of milliseconds.")
 # Seconds a task worker waits on the queue (BRPOP) before asking again.
 HUEY_READ_TIMEOUT = 1
+# Without Redis, a queue and a cache that a `manage.py run_huey` worker shares with the web
+# process on one machine (`make run` sets both, in var/): the worker then runs the tasks and
+# the periodic ones, which immediate mode never runs, and sees what the web process counted
+# in the cache (short-link visits). Unset: tasks run in the web process, the cache is its own.
+# Relative paths are from the project's folder.
+HUEY_FILE = env_str("HUEY_FILE") and str(BASE_DIR / env_str("HUEY_FILE"))
+CACHE_DIR = env_str("CACHE_DIR") and str(BASE_DIR / env_str("CACHE_DIR"))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -151,26 +173,40 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
+elif CACHE_DIR:
+    # Counters here are read and written back, not incremented in place: two processes
+    # counting at the same instant may lose one. Development only; production has Redis.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+            # Past 300 entries it would drop a third at random, pending visit counts included.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+if REDIS_URL:
+    _huey_class = "huey.RedisHuey"
+    _huey_connection = {
+        "connection_pool": fail_fast_pool(
+            REDIS_URL,
+            connect_timeout=REDIS_TIMEOUT,
+            # Past the worker's blocking read, which Redis ends itself.
+            timeout=HUEY_READ_TIMEOUT + REDIS_TIMEOUT,
+        ),
+        "read_timeout": HUEY_READ_TIMEOUT,
+    }
+elif HUEY_FILE:
+    _huey_class, _huey_connection = "huey.SqliteHuey", {"filename": HUEY_FILE}
+else:
+    _huey_class, _huey_connection = "huey.MemoryHuey", {}
 HUEY = {
     "name": "tessera",
-    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.MemoryHuey",
-    "immediate": env_bool("HUEY_IMMEDIATE", default=not REDIS_URL),
-    "connection": (
-        {
-            "connection_pool": fail_fast_pool(
-                REDIS_URL,
-                connect_timeout=REDIS_TIMEOUT,
-                # Past the worker's blocking read, which Redis ends itself.
-                timeout=HUEY_READ_TIMEOUT + REDIS_TIMEOUT,
-            ),
-            "read_timeout": HUEY_READ_TIMEOUT,
-        }
-        if REDIS_URL
-        else {}
-    ),
+    "huey_class": _huey_class,
+    "immediate": env_bool("HUEY_IMMEDIATE", default=not (REDIS_URL or HUEY_FILE)),
+    "connection": _huey_connection,
     "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
 }
 
@@ -210,7 +246,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 
-# Email: printed to the console by default, SMTP when EMAIL_HOST is set.
+# Email: printed to the console by default (decoded, for a person to read), SMTP when EMAIL_HOST
+# is set.
 _email_host = env_str("EMAIL_HOST")
 if _email_host:
     _mailer = {
@@ -226,9 +263,9 @@ if _email_host:
         },
     }
 else:
-    _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    _mailer = {"BACKEND": "ops.mail.ConsoleEmailBackend"}
 MAILERS = {"default": _mailer}
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tessera <shop@tessera.localhost>")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <shop@tessera.localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [("Tessera admins", address) for address in env_list("ADMIN_EMAILS")]
 
@@ -334,6 +371,12 @@ if PAYMENT_PROVIDER == "dodo" and not (DODO_PAYMENTS_API_KEY and DODO_PAYMENTS_W
     raise ImproperlyConfigured(
         "PAYMENT_PROVIDER=dodo needs DODO_PAYMENTS_API_KEY and DODO_PAYMENTS_WEBHOOK_KEY."
     )
+# Hours a pending order waits for its payment (counted from its start, or from its last trip to
+# the provider's checkout) before a periodic task expires it. A payment that arrives later still
+# pays it.
+PENDING_ORDER_EXPIRY_HOURS = env_int("PENDING_ORDER_EXPIRY_HOURS", 24)
+if PENDING_ORDER_EXPIRY_HOURS <= 0:
+    raise ImproperlyConfigured("PENDING_ORDER_EXPIRY_HOURS must be a positive number of hours.")
 
 
 _public_file_origins = []

@@ -13,6 +13,8 @@ second copy arrives.
 """
 
 import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -23,6 +25,25 @@ from ops.db import insert_if_absent
 from ops.models import Notice
 from ops.tasks import send_notice
 from ops.text import single_line
+
+
+@dataclass(frozen=True)
+class Site:
+    """The shop as its messages name it: what allauth's templates read as `current_site`."""
+
+    name: str
+    domain: str
+
+
+def site() -> Site:
+    """SITE_NAME at SITE_URL's host, never the host a request came in on."""
+    return Site(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+
+
+def site_url(path: str) -> str:
+    """An absolute link to `path` (a URL path, "/library/") for a message sent out of the shop:
+    on SITE_URL, never on the host a request came in on (a proxy's, or 127.0.0.1)."""
+    return settings.SITE_URL + path
 
 
 def queue_email(message: EmailMessage, *, key: str = "") -> Notice | None:

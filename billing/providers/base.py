@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from billing.models import Order
@@ -24,6 +24,8 @@ class ProviderUncertain(ProviderError):
 
 class PaymentProvider(Protocol):
     name: str
+    # How long a checkout it opened may be sent to again; zero: open a new one each time.
+    checkout_lifetime: timedelta
 
     def start_checkout(self, order: Order, *, return_url: str) -> Checkout:
         """Open a hosted checkout for `order` (the caller records it through a service)."""

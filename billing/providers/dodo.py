@@ -6,7 +6,7 @@ Twins are not archived at Dodo when their product or item stops being sold: arch
 call, but an order left pending from before may still reach checkout, which would then have to
 unarchive its twin first, by a state ProviderProduct does not keep."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import dodopayments
 from django.conf import settings
@@ -138,6 +138,9 @@ def _sync_twin(product: Product, *, item: str, title: str, price: int) -> str:
 
 class DodoProvider:
     name = NAME
+    # Dodo keeps a checkout session open 24 hours (its checkout-session guide); an hour less,
+    # so that a buyer is not sent to one that closes while they type their card.
+    checkout_lifetime = timedelta(hours=23)
 
     def start_checkout(self, order: Order, *, return_url: str) -> Checkout:
         session = _call(

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from accounts.models import User
@@ -18,7 +19,8 @@ def _sign_up(client, email="new@example.com", capture=None):
 
 
 def _confirmation_link(message) -> str:
-    return re.search(r"https?://testserver(/accounts/confirm-email/[^/\s]+/)", message.body)[1]
+    site = re.escape(settings.SITE_URL)
+    return re.search(site + r"(/accounts/confirm-email/[^/\s]+/)", message.body)[1]
 
 
 def test_signup_sends_a_verification_email_and_does_not_sign_in(

@@ -7,6 +7,7 @@ from access.selectors import user_owns
 from access.services import access_grant
 from billing.models import Order
 from billing.providers import ProviderError
+from billing.services import order_record_checkout
 from shop.services import product_unpublish
 from tests.billing.helpers import URL, paid_product, pending_order
 from tests.conftest import make_product
@@ -136,6 +137,7 @@ def test_declining_fails_the_order_and_offers_to_try_again(
 
 def test_the_return_page_never_grants_and_polls_while_pending(client, buyer, product):
     order = pending_order(buyer, product)
+    order_record_checkout(order=order, session_id="cks_1", url="https://pay.example/cks_1")
     client.force_login(buyer)
 
     page = client.get(f"/billing/orders/{order.public_id}/").content.decode()

@@ -5,6 +5,7 @@ from access.models import PurchasedProduct
 from billing.models import Order, ProviderCustomer, ProviderProduct
 from billing.providers.base import Checkout
 from billing.providers.dodo import DodoProvider
+from billing.services import order_cancel
 from shop.services import product_update
 from tests.billing.helpers import paid_product, pending_order
 from tests.conftest import make_user
@@ -38,7 +39,9 @@ def test_checkout_opens_a_dodo_session_with_our_order_id(client, buyer, seller, 
 
 def test_a_second_checkout_reuses_the_customer_and_the_product(buyer, seller, dodo):
     product = paid_product(seller)
-    DodoProvider().start_checkout(pending_order(buyer, product), return_url="https://x/")
+    first = pending_order(buyer, product)
+    DodoProvider().start_checkout(first, return_url="https://x/")
+    order_cancel(order=first)
     dodo.requests.clear()
 
     checkout = DodoProvider().start_checkout(pending_order(buyer, product), return_url="https://x/")

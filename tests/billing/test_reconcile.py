@@ -124,8 +124,7 @@ def test_payments_still_in_progress_are_left_alone(order, dodo):
 
 
 def test_every_page_of_the_listing_is_read(buyer, seller, dodo):
-    product = paid_product(seller)
-    orders = [pending_order(buyer, product) for _ in range(3)]
+    orders = [pending_order(buyer, paid_product(seller, title=f"Kit {n}")) for n in range(3)]
     dodo.listed["/payments"] = [
         dodo_payment(order, payment_id=f"pay_{n}") for n, order in enumerate(orders)
     ]

@@ -24,7 +24,8 @@ PRODUCTION = {
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {*PRODUCTION, "PAYMENT_PROVIDER"}}
+    ours = {*PRODUCTION, "PAYMENT_PROVIDER", "SITE_URL", "HUEY_FILE", "CACHE_DIR"}
+    clean = {k: v for k, v in os.environ.items() if k not in ours}
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -113,7 +114,7 @@ def test_defaults_need_no_variables():
         "from django.conf import settings as s; print("
         "s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], s.HUEY['huey_class'],"
         " s.HUEY['immediate'], s.MAILERS['default']['BACKEND'], s.STORAGES['private']['BACKEND'],"
-        " s.PAYMENT_PROVIDER)"
+        " s.PAYMENT_PROVIDER, s.SITE_URL)"
     )
 
     result = _manage("shell", "--verbosity", "0", "--no-imports", "-c", probe)
@@ -124,10 +125,45 @@ def test_defaults_need_no_variables():
         "django.core.cache.backends.locmem.LocMemCache",
         "huey.MemoryHuey",
         "True",
-        "django.core.mail.backends.console.EmailBackend",
+        "ops.mail.ConsoleEmailBackend",
         "ops.storage.PrivateFileSystemStorage",
         "dev",
+        "http://localhost:8000",
     ]
+
+
+def _site_url(**env: str) -> subprocess.CompletedProcess:
+    probe = "from django.conf import settings as s; print(s.SITE_URL)"
+    return _manage("shell", "--verbosity", "0", "--no-imports", "-c", probe, **env)
+
+
+def test_the_site_url_is_read_without_its_trailing_slash():
+    result = _site_url(SITE_URL="https://shop.tessera.test/")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "https://shop.tessera.test"
+
+
+def test_in_production_the_site_url_defaults_to_the_first_allowed_host():
+    result = _site_url(**PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "https://shop.example.com"
+
+
+@pytest.mark.parametrize("raw", ["shop.tessera.test", "https://shop.tessera.test/shop/"])
+def test_a_malformed_site_url_refuses_to_start(raw):
+    result = _manage("check", SITE_URL=raw)
+
+    assert result.returncode != 0
+    assert "SITE_URL must be the shop's address" in result.stderr
+
+
+def test_production_without_a_host_to_link_to_refuses_to_start():
+    result = _manage("check", **PRODUCTION | {"ALLOWED_HOSTS": "*"})
+
+    assert result.returncode != 0
+    assert "SITE_URL must be the shop's address" in result.stderr
 
 
 @pytest.mark.parametrize(("raw", "count"), [("", "0"), ("2", "2")], ids=["unset", "two"])
