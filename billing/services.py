@@ -60,6 +60,10 @@ ORDER_FIELDS = [
 ]
 
 
+class OrderRefused(Exception):
+    """An order that may not be made; the message says why, to the would-be buyer."""
+
+
 @transaction.atomic
 def order_start(
     *,
@@ -72,7 +76,10 @@ def order_start(
     """A pending order for `item` about `product` (the product itself unless a higher app
     registered another item), at `amount` or else the product's price today, in the product's
     currency; the provider's checkout comes after, outside. UnknownItem for an item no app
-    fulfils: once paid, nothing could give the buyer what they paid for."""
+    fulfils: once paid, nothing could give the buyer what they paid for. OrderRefused for the
+    product's own seller, who would pay themselves (and the shop's fees)."""
+    if buyer.pk == product.seller_id:
+        raise OrderRefused("This is your own product: sellers cannot buy what they sell.")
     fulfilment_for(item)
     return Order.objects.create(
         buyer=buyer,

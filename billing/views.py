@@ -20,6 +20,7 @@ from billing.models import Order
 from billing.providers import ProviderError, dev, get_provider
 from billing.sales import SALES_TTL, presets, sales_report, sales_scopes
 from billing.services import (
+    OrderRefused,
     RefundRefused,
     order_record_checkout,
     order_refund_request,
@@ -38,8 +39,10 @@ ORDERS_PAGE_SIZE = 25
 
 def offer(request: HttpRequest, product: Product) -> str:
     """Billing's part of the product page's offer: Buy, for a paid product the visitor does not
-    own (access shows an owner their downloads)."""
-    if product.is_free or user_owns(user=request.user, product=product):
+    own (access shows an owner their downloads) and does not sell."""
+    if product.is_free or product.seller_id == request.user.pk:
+        return ""
+    if user_owns(user=request.user, product=product):
         return ""
     return render_to_string("billing/buy.html", {"product": product}, request)
 
@@ -63,7 +66,11 @@ def _buy(request: HttpRequest, product: Product) -> HttpResponse:
     if user_owns(user=request.user, product=product):
         messages.info(request, f"{product.title} is already in your library.")
         return redirect("library:home")
-    order = order_start(buyer=request.user, product=product, provider=get_provider().name)
+    try:
+        order = order_start(buyer=request.user, product=product, provider=get_provider().name)
+    except OrderRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("shop:product", product.slug)
     return redirect("billing:checkout", order.public_id)
 
 
