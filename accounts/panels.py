@@ -13,8 +13,8 @@ from accounts.roles import CUSTOMER, GATES, SELLER, STAFF, Role
 
 @dataclass(frozen=True)
 class PanelPage:
-    """A page added to panels by a higher app: billing's order history to both, its sales
-    figures to the studio only."""
+    """A page added to panels by a higher app: billing's order history to the library, its
+    sales figures and sales list to the studio."""
 
     route: str
     view: Callable[..., HttpResponse]

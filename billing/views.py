@@ -18,7 +18,16 @@ from accounts.roles import customer_required
 from billing.forms import SalesRangeForm
 from billing.models import Order
 from billing.providers import ProviderError, dev, get_provider
-from billing.sales import SALES_TTL, presets, sales_report, sales_scopes
+from billing.sales import (
+    SALES_TTL,
+    SaleFilter,
+    presets,
+    sale_page,
+    sales_csv,
+    sales_report,
+    sales_scopes,
+    seller_sales,
+)
 from billing.services import (
     OrderRefused,
     RefundRefused,
@@ -200,10 +209,32 @@ def sales(request: HttpRequest, *, panel: Panel) -> HttpResponse:
 
 
 @require_safe
+@vary_on_headers("HX-Request")
+@panel_page
+def sale_list(request: HttpRequest, *, panel: Panel) -> HttpResponse:
+    """The seller's sales one by one, newest first, filtered by product and status; as CSV
+    with `format=csv`. Not cached: a page is one query for its rows, and it is always now."""
+    form = SaleFilter(request.GET, seller_id=request.user.pk)
+    page = None
+    if form.is_valid():
+        data = form.cleaned_data
+        sales = seller_sales(
+            seller_id=request.user.pk, product_id=data["product"], status=data["status"]
+        )
+        if data["format"] == "csv":
+            return sales_csv(sales, filename=f"sales-{timezone.localdate():%Y-%m-%d}.csv")
+        page = sale_page(sales, after=data["after"], before=data["before"])
+    template = "billing/sale_list.html"
+    if wants_fragment(request):
+        template += "#results"
+    return render(request, template, {"panel": panel, "form": form, "page": page})
+
+
+@require_safe
 @panel_page
 def orders(request: HttpRequest, *, panel: Panel) -> HttpResponse:
-    """The signed-in user's orders, in whichever panel they came from (buyers, and sellers who
-    also buy, see the same page)."""
+    """The signed-in user's own orders, in the library (sellers who also buy find theirs
+    there; the studio has their sales instead)."""
     page = Paginator(
         Order.objects.filter(buyer=request.user)
         .select_related("product")
