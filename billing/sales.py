@@ -2,8 +2,10 @@
 
 The figures (/studio/sales/): sales, revenue, refunds and chargebacks per day over a range,
 per product, and active owners (read from access), with a bar chart drawn as SVG on the
-server. Four queries whatever the range or the number of orders; the page is cached per
-seller and forgotten on every sale, refund or chargeback of theirs (`sales_changed`).
+server. What else billing sells about a product (billing.fulfilment: a support request) is
+revenue too, but no sale of the product: it is counted, and listed per product, on its own.
+Four queries whatever the range or the number of orders; the page is cached per seller and
+forgotten on every sale, refund or chargeback of theirs (`sales_changed`).
 
 The list (/studio/sales/list/): every order of theirs ever paid, newest first, a page at a
 time by keyset (no count of a long history), filtered by product and status, and the same as
@@ -49,8 +51,10 @@ def sales_changed(*, seller_id: int) -> None:
 @dataclass
 class Day:
     day: date
-    sales: int = 0
-    revenue: int = 0
+    sales: int = 0  # of products
+    revenue: int = 0  # products and other items
+    support: int = 0  # other items sold (support requests)
+    support_revenue: int = 0
     refunds: int = 0
     refunded: int = 0
     chargebacks: int = 0
@@ -64,8 +68,12 @@ class Day:
 
 @dataclass
 class ProductRow:
+    """A product's figures in one currency, for the product itself or (`item`) for what else
+    was sold about it."""
+
     product_id: int
     title: str
+    item: str
     currency: str
     sales: int
     revenue: int
@@ -116,6 +124,14 @@ class CurrencyReport:
         return sum(day.revenue for day in self.days)
 
     @property
+    def support(self) -> int:
+        return sum(day.support for day in self.days)
+
+    @property
+    def support_revenue(self) -> int:
+        return sum(day.support_revenue for day in self.days)
+
+    @property
     def refunds(self) -> int:
         return sum(day.refunds for day in self.days)
 
@@ -146,6 +162,7 @@ class SalesReport:
     end: date
     currencies: list[CurrencyReport]
     products: list[ProductRow]
+    support: list[ProductRow]  # support requests sold, per product
     more_products: bool
     active_owners: int
 
@@ -176,6 +193,7 @@ def sales_report(*, seller_id: int, start: date, end: date) -> SalesReport:
         status=Order.Status.CHARGED_BACK, charged_back_at__gte=since, charged_back_at__lt=until
     )
     is_refund, is_chargeback = Q(status=Order.Status.REFUNDED), Q(status=Order.Status.CHARGED_BACK)
+    other_item = ~Q(item="product")
 
     # Every order ever paid counts as a sale on the day it was paid, refunded or charged back
     # later or not; a refund counts on the day it was made, a chargeback on the day it was lost.
@@ -189,11 +207,17 @@ def sales_report(*, seller_id: int, start: date, end: date) -> SalesReport:
         orders.filter(sold)
         .annotate(day=TruncDate("paid_at"))
         .values("day", "currency")
-        .annotate(count=Count("pk"), total=Sum("amount"))
+        .annotate(
+            count=Count("pk", filter=~other_item),
+            total=Sum("amount"),
+            support=Count("pk", filter=other_item),
+            support_total=Sum("amount", filter=other_item, default=0),
+        )
         .order_by()
     ):
         entry = day(row["currency"], row["day"])
         entry.sales, entry.revenue = row["count"], row["total"]
+        entry.support, entry.support_revenue = row["support"], row["support_total"]
     money_back_at = Case(When(is_refund, then=F("refunded_at")), default=F("charged_back_at"))
     for row in (
         orders.filter(refunded | charged_back)
@@ -219,7 +243,7 @@ def sales_report(*, seller_id: int, start: date, end: date) -> SalesReport:
 
     rows = list(
         orders.filter(sold | refunded | charged_back)
-        .values("product_id", "product__title", "currency")
+        .values("product_id", "product__title", "item", "currency")
         .annotate(
             sales=Count("pk", filter=sold),
             revenue=Sum("amount", filter=sold, default=0),
@@ -228,13 +252,14 @@ def sales_report(*, seller_id: int, start: date, end: date) -> SalesReport:
             chargebacks=Count("pk", filter=charged_back),
             charged_back=Sum("amount", filter=charged_back, default=0),
         )
-        .order_by("-revenue", "product__title", "currency")[: TOP_PRODUCTS + 1]
+        .order_by("-revenue", "product__title", "item", "currency")[: TOP_PRODUCTS + 1]
     )
     owners = active_owner_counts(seller_id=seller_id)
-    products = [
+    shown = [
         ProductRow(
             product_id=row["product_id"],
             title=row["product__title"],
+            item=row["item"],
             currency=row["currency"],
             sales=row["sales"],
             revenue=row["revenue"],
@@ -250,7 +275,8 @@ def sales_report(*, seller_id: int, start: date, end: date) -> SalesReport:
         start=start,
         end=end,
         currencies=currencies,
-        products=products,
+        products=[row for row in shown if row.item == "product"],
+        support=[row for row in shown if row.item != "product"],
         more_products=len(rows) > TOP_PRODUCTS,
         active_owners=sum(owners.values()),
     )
