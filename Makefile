@@ -24,13 +24,19 @@ help:
 install: $(UV)
 	$(UV) sync --locked
 
+# axe-core for the browser tests, from npm; without npm those tests are skipped with the reason.
+node_modules/axe-core/axe.min.js: package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the browser tests will be skipped"; fi
+
 run: install
 	@mkdir -p var
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: install
+# The browser tests (tests/browser) run where Debian's chromium is installed, else are skipped.
+test: install node_modules/axe-core/axe.min.js
 	$(UV) run --locked pytest $(PYTEST_ARGS)
 
 lint: install

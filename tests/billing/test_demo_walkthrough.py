@@ -70,7 +70,7 @@ def test_the_demo_buyer_buys_downloads_and_refunds_and_everyone_sees_it(live_ser
 
     # Download it from the library.
     _, _, library = buyer.get("/library/")
-    file_id = re.search(r'href="/download/(\d+)/"[^>]*>Download [^<]*glyph', library, re.I)[1]
+    file_id = re.search(r'href="/download/(\d+)/"[^>]*>Download <span[^>]*>glyph', library, re.I)[1]
     status, _, _ = buyer.get(f"/download/{file_id}/")
     assert status == 200
 
