@@ -18,7 +18,7 @@ from access.selectors import owned_purchase
 from accounts.models import User
 from billing.models import Order
 from billing.providers import get_provider
-from billing.services import order_start
+from billing.services import OrderRefused, order_start
 from ops.notifications import queue_email
 from shop.catalog import catalog_changed
 from shop.models import Product
@@ -191,9 +191,16 @@ def request_start_paid(*, buyer: User, product: Product, subject: str, body: str
         request_payment_order(request=waiting)
         return waiting
     subject, body = _clean_subject(subject), _clean_body(body)
-    order = order_start(
-        buyer=buyer, product=product, provider=get_provider().name, item=ITEM, amount=offer.price
-    )
+    try:
+        order = order_start(
+            buyer=buyer,
+            product=product,
+            provider=get_provider().name,
+            item=ITEM,
+            amount=offer.price,
+        )
+    except OrderRefused as refusal:  # the product's own seller
+        raise SupportRefused(str(refusal)) from None
     request = _create(
         buyer=buyer,
         product=product,
