@@ -1,5 +1,6 @@
 """How a product file reaches its owner: logged, then streamed from the private folder, handed
-to nginx (X-Accel-Redirect), or redirected to a short-lived presigned S3 URL."""
+to nginx (X-Accel-Redirect), or redirected to a short-lived presigned S3 URL. Other private
+files (support's attachments) are served the same way (`private_file_response`)."""
 
 import logging
 import threading
@@ -9,6 +10,7 @@ import cachetools
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import storages
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -77,22 +79,24 @@ def refuse_unsigned_private_storage() -> None:
         )
 
 
-def _presigned_url(storage: S3Storage, file: ProductFile) -> str:
-    """A presigned URL for the file, shared by its owners for half its life: every URL handed
-    out has at least half its time left. It grants nothing the view has not checked: only
-    owners are ever given one."""
-    expiry = presigned_expiry(file.size)
-    key = (file.pk, file.file.name, expiry)
+def _presigned_url(
+    storage: S3Storage, file: FieldFile, *, name: str, content_type: str, size: int
+) -> str:
+    """A presigned URL for the file, shared by everyone given it for half its life: every URL
+    handed out has at least half its time left. It grants nothing the view has not checked:
+    only those it let through are ever given one."""
+    expiry = presigned_expiry(size)
+    key = (file.name, name, expiry, content_type)
     with _presigned_lock:
         url = _presigned.get(key)
     if url is None:
-        disposition = content_disposition_header(as_attachment=True, filename=file.original_name)
+        disposition = content_disposition_header(as_attachment=True, filename=name)
         url = storage.url(
-            file.file.name,
+            file.name,
             # The type our upload check sniffed, whatever the uploader's browser claimed.
             parameters={
                 "ResponseContentDisposition": disposition,
-                "ResponseContentType": file.content_type,
+                "ResponseContentType": content_type,
             },
             expire=expiry,
         )
@@ -101,18 +105,31 @@ def _presigned_url(storage: S3Storage, file: ProductFile) -> str:
     return url
 
 
-def file_response(file: ProductFile) -> HttpResponse:
-    storage = file.file.storage
+def private_file_response(
+    file: FieldFile, *, name: str, content_type: str, size: int
+) -> HttpResponse:
+    """A file of the private storage, for someone the calling view has let through: always an
+    attachment named `name`, of the type the upload check sniffed. Redirected to a short-lived
+    presigned URL on S3, handed to nginx (X-Accel-Redirect), or streamed."""
+    storage = file.storage
     if isinstance(storage, S3Storage):
-        return HttpResponseRedirect(_presigned_url(storage, file))
-    disposition = content_disposition_header(as_attachment=True, filename=file.original_name)
+        return HttpResponseRedirect(
+            _presigned_url(storage, file, name=name, content_type=content_type, size=size)
+        )
+    disposition = content_disposition_header(as_attachment=True, filename=name)
     if settings.DOWNLOAD_X_ACCEL_PREFIX:
-        response = HttpResponse(content_type=file.content_type)
-        response["X-Accel-Redirect"] = settings.DOWNLOAD_X_ACCEL_PREFIX + file.file.name
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.DOWNLOAD_X_ACCEL_PREFIX + file.name
         response["Content-Disposition"] = disposition
         return response
     response = FileResponse(
-        storage.open(file.file.name, "rb"), content_type=file.content_type, as_attachment=True
+        storage.open(file.name, "rb"), content_type=content_type, as_attachment=True
     )
     response["Content-Disposition"] = disposition
     return response
+
+
+def file_response(file: ProductFile) -> HttpResponse:
+    return private_file_response(
+        file.file, name=file.original_name, content_type=file.content_type, size=file.size
+    )

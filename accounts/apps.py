@@ -8,7 +8,18 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from accounts import backends, pages, views  # noqa: F401 - signals connect on import
         from accounts.panels import PanelPage, register_panel_page
+        from accounts.services import telegram_chat_gone
+        from ops.telegram import register_on_chat_gone
+
+        register_on_chat_gone(telegram_chat_gone)
 
         register_panel_page(
-            PanelPage("telegram/", views.telegram_page, "telegram", "Telegram", panels=("studio",))
+            PanelPage(
+                "telegram/",
+                views.telegram_page,
+                "telegram",
+                "Telegram",
+                panels=("studio",),
+                account=True,
+            )
         )

@@ -21,6 +21,8 @@ class PanelPage:
     name: str
     label: str
     panels: tuple[str, ...] = ("library", "studio")
+    # A setting of the account (Telegram), listed last, beside Profile and Password.
+    account: bool = False
 
 
 # The explicit registration point for pages higher apps add to every panel (DESIGN: a lower
@@ -51,8 +53,12 @@ class Panel:
 
     @property
     def pages(self) -> list[PanelPage]:
-        """The registered pages this panel carries."""
-        return [page for page in PANEL_PAGES if self.key in page.panels]
+        """The registered pages this panel carries: its own (the studio's sales and inbox, the
+        library's orders), then those it shares with the other panel (a seller's own support
+        requests, as a buyer), then the account's settings; each group in the order the apps
+        registered them."""
+        pages = [page for page in PANEL_PAGES if self.key in page.panels]
+        return sorted(pages, key=lambda page: (page.account, page.panels != (self.key,)))
 
 
 @dataclass(frozen=True)

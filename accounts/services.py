@@ -10,8 +10,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import DISPLAY_NAME_MAX_LENGTH, TelegramLink, User
-from accounts.telegram import Event, token_digest
-from ops.notifications import queue_telegram
+from accounts.telegram import Event, disconnected_email, token_digest
+from ops.notifications import queue_email, queue_telegram
 
 # How long a Telegram connect link works: long enough to find the phone, short enough that a
 # link left in a browser's history is spent.
@@ -174,6 +174,32 @@ def telegram_link_disconnect(*, user: User) -> None:
 def telegram_chat_blocked(*, chat_id: int) -> int:
     """The bot was blocked in `chat_id`: every link to it is disconnected (how many)."""
     return TelegramLink.objects.filter(chat_id=chat_id).update(chat_id=None, connected_at=None)
+
+
+@transaction.atomic
+def telegram_chat_gone(*, chat_id: str, reason: str) -> bool:
+    """Telegram refuses `chat_id` for good (ops.telegram.register_on_chat_gone): every link to
+    it is disconnected and its seller told by email, once per connection, how to connect again.
+    True when a link was, so that nobody else must act."""
+    try:
+        chat = int(chat_id)
+    except ValueError:  # a channel's @name: never a seller's chat
+        return False
+    links = list(
+        TelegramLink.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(chat_id=chat)
+    )
+    for link in links:
+        if link.user.is_active:
+            queue_email(
+                disconnected_email(user=link.user, reason=reason),
+                key=f"telegram-disconnected-{link.pk}-{link.connected_at:%Y%m%d%H%M%S%f}",
+            )
+    TelegramLink.objects.filter(pk__in=[link.pk for link in links]).update(
+        chat_id=None, connected_at=None
+    )
+    return bool(links)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ import hashlib
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import models
 
 from accounts.models import TelegramLink, User
@@ -66,6 +67,19 @@ def notify_seller(*, seller: User, event: Event, text: str, key: str) -> Notice 
     if chat_id is None:
         return None
     return queue_telegram(chat_id=str(chat_id), text=text, key=key)
+
+
+def disconnected_email(*, user: User, reason: str) -> EmailMessage:
+    """What a seller is told when Telegram refused their chat for good and it was disconnected:
+    why, and how to connect again."""
+    body = (
+        f"Telegram refused the last notice we sent to your chat ({reason}), so we have "
+        f"disconnected it: your {settings.SITE_NAME} notices now come by email only.\n\n"
+        "This happens when the bot is blocked or the chat is deleted. To connect Telegram "
+        "again, open the Telegram page of your studio, press Connect and then Start in "
+        f"Telegram.\n\n{settings.SITE_NAME}\n"
+    )
+    return EmailMessage(subject="Telegram disconnected", body=body, to=[user.email])
 
 
 def start_command(update: dict) -> tuple[int, str] | None:

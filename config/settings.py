@@ -256,6 +256,8 @@ PRIVATE_ROOT = VAR_DIR / "private"
 
 PRODUCT_FILE_MAX_BYTES = env_int("PRODUCT_FILE_MAX_MB", 500) * 1024 * 1024
 COVER_MAX_BYTES = env_int("COVER_MAX_MB", 5) * 1024 * 1024
+# Files attached to a support message (at most 3 a message): each at most this large.
+SUPPORT_ATTACHMENT_MAX_BYTES = env_int("SUPPORT_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 # Behind nginx with local product files: downloads are handed to nginx through this internal
 # location (e.g. /protected/, aliased to PRIVATE_ROOT) instead of streamed by Django.
 DOWNLOAD_X_ACCEL_PREFIX = env_str("DOWNLOAD_X_ACCEL_PREFIX")

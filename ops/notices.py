@@ -36,7 +36,12 @@ class RetryLater(Exception):
 
 
 class GiveUp(Exception):
-    """Raised by a sender: this notice can never be sent (the recipient refused it)."""
+    """Raised by a sender: this notice can never be sent (the recipient refused it). Staff are
+    alerted unless `alert` is False: the recipient's app dealt with it (ops.telegram.chat_gone)."""
+
+    def __init__(self, reason: str, *, alert: bool = True):
+        super().__init__(reason)
+        self.alert = alert
 
 
 def notices_due(*, limit: int = 1000) -> list[int]:
@@ -62,8 +67,9 @@ def notice_send(*, notice_id: int) -> bool:
     try:
         SENDERS[notice.channel](notice)
     except GiveUp as error:
-        logger.error("notice %s given up: %s", notice.key, error)
-        _failed(notice, error=error, due_at=timezone.now(), give_up=True)
+        level = logging.ERROR if error.alert else logging.WARNING
+        logger.log(level, "notice %s given up: %s", notice.key, error)
+        _failed(notice, error=error, due_at=timezone.now(), give_up=True, alert=error.alert)
         return False
     except RetryLater as error:
         logger.warning("notice %s put off %s s: %s", notice.key, error.seconds, error)
@@ -79,14 +85,16 @@ def notice_send(*, notice_id: int) -> bool:
     return True
 
 
-def _failed(notice: Notice, *, error: Exception, due_at: datetime, give_up: bool = False) -> None:
+def _failed(
+    notice: Notice, *, error: Exception, due_at: datetime, give_up: bool = False, alert: bool = True
+) -> None:
     last_error = f"{type(error).__name__}: {error}"[:300]
     # Giving up spends the attempts left, so that nothing takes the notice again.
     attempts = MAX_ATTEMPTS if give_up else notice.attempts
     Notice.objects.filter(pk=notice.pk).update(
         due_at=due_at, attempts=attempts, last_error=last_error
     )
-    if attempts >= MAX_ATTEMPTS:
+    if attempts >= MAX_ATTEMPTS and alert:
         _alert_given_up(notice, last_error=last_error)
 
 
@@ -125,9 +133,19 @@ def _send_telegram(notice: Notice) -> None:
     except telegram.TelegramError as error:
         if error.retry_after is not None:
             raise RetryLater(str(error), seconds=error.retry_after) from None
+        if error.chat_gone and not _to_staff(notice):
+            # The staff chat is never given away: its failures are only logged.
+            told = telegram.chat_gone(chat_id=notice.message["chat_id"], reason=error.description)
+            raise GiveUp(str(error), alert=not told) from None
         if error.permanent:
             raise GiveUp(str(error)) from None
         raise
+
+
+def _to_staff(notice: Notice) -> bool:
+    from ops.notifications import is_staff_alert  # see _alert_given_up
+
+    return is_staff_alert(notice)
 
 
 SENDERS = {Notice.Channel.EMAIL: _send_email, Notice.Channel.TELEGRAM: _send_telegram}

@@ -13,6 +13,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 
 from django.conf import settings
 
@@ -40,6 +41,36 @@ class TelegramError(Exception):
         or removed (400, 403). A wrong token (401; 404, the answer to a malformed one) fails
         every message until it is fixed, and then they should all go: not permanent."""
         return 400 <= self.status < 500 and self.status not in (401, 404, 429)
+
+    @property
+    def chat_gone(self) -> bool:
+        """Whether the chat itself is out of reach for good, not just this message: Telegram
+        knows no such chat (400 "chat not found"), or refuses the bot there (403: blocked by
+        the user, kicked from the group, the user deactivated). Other 400s are about the
+        message (its text, say), and the chat may take the next one."""
+        return self.status == 403 or (
+            self.status == 400 and "chat not found" in self.description.lower()
+        )
+
+
+# What higher apps do when a chat is gone for good (accounts disconnects the sellers linked to
+# it and tells them): the explicit registration point DESIGN asks for instead of a signal.
+_on_chat_gone: list[Callable[..., bool]] = []
+
+
+def register_on_chat_gone(react: Callable[..., bool]) -> None:
+    """`react(chat_id=..., reason=...)` runs when a message to `chat_id` was refused because
+    the chat is gone (`TelegramError.chat_gone`), outside any transaction of the sender's; it
+    answers whether it dealt with it (disconnected the chat, told its owner some other way),
+    so that nobody else must act."""
+    if react not in _on_chat_gone:
+        _on_chat_gone.append(react)
+
+
+def chat_gone(*, chat_id: str, reason: str) -> bool:
+    """Tell the registered apps that `chat_id` is gone; True when one dealt with it."""
+    told = [react(chat_id=chat_id, reason=reason) for react in _on_chat_gone]
+    return any(told)
 
 
 def fit(text: str) -> str:

@@ -1,9 +1,12 @@
+import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -14,6 +17,8 @@ from ops.cache import cache_decr, cache_get_and_incr
 from shop.catalog import catalog_changed
 from shop.models import MIN_PAID_PRICE, Product, ProductFile, ProductVersion, ShortLink, cover_path
 from shop.uploads import CheckedFile
+
+logger = logging.getLogger(__name__)
 
 SHORT_LINK_TTL = 300
 SHORT_LINK_MISSING_TTL = 30
@@ -69,35 +74,50 @@ def product_update(*, product: Product, **changes) -> Product:
 def version_add(
     *, product: Product, label: str, changelog: str, files: list[CheckedFile]
 ) -> ProductVersion:
-    """Store the checked files, then record the version and its files in one transaction.
-
-    Storage writes (S3 in production) happen before the transaction, never inside it; if the
-    rows cannot be written, the stored files are removed so nothing half-written is left."""
+    """Store the checked files, then record the version and its files in one transaction
+    (`stored_files`: if the rows cannot be written, the stored files are removed)."""
     storage = ProductFile._meta.get_field("file").storage
+    uploads = [(f"products/{uuid.uuid4().hex}", checked.upload) for checked in files]
+    with stored_files(storage, uploads) as paths, transaction.atomic():
+        version = ProductVersion.objects.create(
+            product=product, label=label.strip(), changelog=changelog
+        )
+        ProductFile.objects.bulk_create(
+            ProductFile(
+                version=version,
+                file=path,
+                original_name=checked.name,
+                size=checked.size,
+                sha256=checked.sha256,
+                content_type=checked.content_type,
+            )
+            for checked, path in zip(files, paths, strict=True)
+        )
+    return version
+
+
+@contextmanager
+def stored_files(storage: Storage, uploads: Iterable[tuple[str, File]]) -> Iterator[list[str]]:
+    """Save each (path, content) in `storage` and give the names they were stored under to
+    the block that writes the rows naming them. If anything fails (a save, a refusal, the
+    block's transaction rolled back) the files already stored are deleted again, so nothing
+    half-written is left.
+
+    Storage writes (S3 in production) are slow I/O: this is entered outside any transaction,
+    with the block opening its own, so that no rollback can leave a file behind."""
     stored = []
     try:
-        for checked in files:
-            stored.append((checked, storage.save(f"products/{uuid.uuid4().hex}", checked.upload)))
-        with transaction.atomic():
-            version = ProductVersion.objects.create(
-                product=product, label=label.strip(), changelog=changelog
-            )
-            ProductFile.objects.bulk_create(
-                ProductFile(
-                    version=version,
-                    file=path,
-                    original_name=checked.name,
-                    size=checked.size,
-                    sha256=checked.sha256,
-                    content_type=checked.content_type,
-                )
-                for checked, path in stored
-            )
+        for path, content in uploads:
+            stored.append(storage.save(path, content))
+        yield stored
     except BaseException:
-        for _, path in stored:
-            storage.delete(path)
+        for path in stored:
+            try:
+                storage.delete(path)
+            except Exception:
+                # The failure that brought us here is the one to report; this one is logged.
+                logger.exception("stored file %s could not be deleted", path)
         raise
-    return version
 
 
 def product_set_cover(*, product: Product, image: ContentFile) -> Product:

@@ -1,9 +1,11 @@
-"""Checks on seller uploads: a safe display name, an allowed extension, and content that is
-what the extension says. Nothing here writes."""
+"""Checks on uploads (a seller's product files, files attached to support messages): a safe
+display name, an allowed extension, a size limit, and content that is what the extension says.
+Nothing here writes."""
 
 import hashlib
 import io
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -15,7 +17,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image
 
-# extension -> the sniffed MIME types its content may have ("text" = readable UTF-8 text)
+# extension -> the sniffed MIME types its content may have ("text" = readable UTF-8 text);
+# what a product file may be.
 ALLOWED = {
     "zip": {"application/zip"},
     "pdf": {"application/pdf"},
@@ -36,7 +39,7 @@ ALLOWED = {
     "svg": {"text"},
 }
 TEXT_TYPES = {"txt": "text/plain", "md": "text/markdown", "csv": "text/csv",
-              "json": "application/json", "svg": "image/svg+xml"}  # fmt: skip
+              "json": "application/json", "svg": "image/svg+xml", "log": "text/plain"}  # fmt: skip
 SNIFF_BYTES = 8192
 
 
@@ -61,8 +64,8 @@ def safe_name(raw: str) -> str:
     return name[:255]
 
 
-def _sniff(head: bytes, extension: str) -> str | None:
-    if "text" in ALLOWED[extension]:
+def _sniff(head: bytes, extension: str, allowed: Mapping[str, set[str]]) -> str | None:
+    if "text" in allowed[extension]:
         try:
             head.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -71,21 +74,25 @@ def _sniff(head: bytes, extension: str) -> str | None:
                 return None
         return TEXT_TYPES[extension]
     kind = filetype.guess(head)
-    return kind.mime if kind and kind.mime in ALLOWED[extension] else None
+    return kind.mime if kind and kind.mime in allowed[extension] else None
 
 
-def check_product_file(upload: UploadedFile) -> CheckedFile:
+def check_upload(
+    upload: UploadedFile, *, allowed: Mapping[str, set[str]], max_bytes: int
+) -> CheckedFile:
+    """The upload with its safe name, size, SHA-256 and sniffed type, if its extension is one
+    of `allowed`, it is at most `max_bytes` and its content is what the extension says; a
+    ValidationError naming the file and the reason otherwise."""
     name = safe_name(upload.name or "")
     extension = PurePosixPath(name).suffix.lower().lstrip(".")
-    if extension not in ALLOWED:
-        allowed = ", ".join(sorted(ALLOWED))
-        raise ValidationError(f"{name}: .{extension or '?'} files are not accepted ({allowed}).")
-    limit = settings.PRODUCT_FILE_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(f"{name} is larger than {filesizeformat(limit)}.")
+    if extension not in allowed:
+        accepted = ", ".join(sorted(allowed))
+        raise ValidationError(f"{name}: .{extension or '?'} files are not accepted ({accepted}).")
+    if upload.size > max_bytes:
+        raise ValidationError(f"{name} is larger than {filesizeformat(max_bytes)}.")
     upload.seek(0)
     head = upload.read(SNIFF_BYTES)
-    content_type = _sniff(head, extension)
+    content_type = _sniff(head, extension, allowed)
     if content_type is None:
         raise ValidationError(f"{name} does not look like a .{extension} file.")
     digest = hashlib.sha256()
@@ -94,6 +101,10 @@ def check_product_file(upload: UploadedFile) -> CheckedFile:
         digest.update(chunk)
     upload.seek(0)
     return CheckedFile(upload, name, upload.size, digest.hexdigest(), content_type)
+
+
+def check_product_file(upload: UploadedFile) -> CheckedFile:
+    return check_upload(upload, allowed=ALLOWED, max_bytes=settings.PRODUCT_FILE_MAX_BYTES)
 
 
 COVER_MAX_SIDE = 2400

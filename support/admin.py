@@ -2,11 +2,14 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from access.selectors import owned_purchase
 from ops.admin_actions import BOTH_PAGES, answered, ask_before_action
-from support.models import SupportMessage, SupportOffer, SupportRequest
-from support.services import request_close, request_grant
+from support.models import SupportAttachment, SupportMessage, SupportOffer, SupportRequest
+from support.services import message_delete, request_close, request_grant, support_offer_set
 
 
 class CloseReasonForm(forms.Form):
@@ -37,12 +40,31 @@ class GrantForm(forms.ModelForm):
         pass
 
 
+def _download_link(attachment: SupportAttachment) -> str:
+    url = reverse("support:attachment", args=[attachment.pk])
+    return format_html(
+        '<a href="{}">{}</a> ({})', url, attachment.original_name, filesizeformat(attachment.size)
+    )
+
+
 class MessageInline(admin.TabularInline):
     model = SupportMessage
-    fields = ["at", "author", "body"]
+    fields = ["at", "author", "body", "attached"]
     readonly_fields = fields
     extra = 0
     can_delete = False
+    # To the message's own page, where staff may delete it (SupportMessageAdmin).
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SupportMessage]:
+        return (
+            super().get_queryset(request).select_related("author").prefetch_related("attachments")
+        )
+
+    @admin.display(description="Attachments")
+    def attached(self, message: SupportMessage) -> str:
+        links = [(_download_link(a),) for a in message.attachments.all()]
+        return format_html_join(", ", "{}", links) or "—"
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -138,9 +160,72 @@ class SupportRequestAdmin(admin.ModelAdmin):
         return None
 
 
+class AttachmentInline(admin.TabularInline):
+    model = SupportAttachment
+    fields = ["download", "content_type", "sha256"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    @admin.display(description="File")
+    def download(self, attachment: SupportAttachment) -> str:
+        return _download_link(attachment)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(SupportMessage)
+class SupportMessageAdmin(admin.ModelAdmin):
+    """Messages are read here, never written or edited; one that should never have been
+    posted is deleted with its files, through support.services.message_delete."""
+
+    list_display = ["__str__", "request", "at"]
+    list_select_related = ["author", "request"]
+    search_fields = ["request__subject", "author__email"]
+    date_hierarchy = "at"
+    fields = ["request", "author", "at", "body"]
+    readonly_fields = fields
+    inlines = [AttachmentInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: SupportMessage) -> None:
+        message_delete(message=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[SupportMessage]) -> None:
+        for message in queryset:
+            message_delete(message=message, actor=request.user)
+
+
 @admin.register(SupportOffer)
 class SupportOfferAdmin(admin.ModelAdmin):
+    """Staff set an offer through the service the studio uses (support_offer_set: the
+    libraries and the catalog that show it are forgotten); support is switched off by zeros,
+    never by deleting the row."""
+
     list_display = ["product", "included_days", "price", "updated_at"]
     search_fields = ["product__title"]
     list_select_related = ["product"]
     raw_id_fields = ["product"]
+    fields = ["product", "included_days", "price"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return ["product"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: SupportOffer, form, change: bool) -> None:
+        saved = support_offer_set(
+            product=obj.product, included_days=obj.included_days, price=obj.price
+        )
+        obj.pk = saved.pk
+        obj.refresh_from_db()

@@ -11,7 +11,7 @@ class SupportConfig(AppConfig):
         from accounts.panels import PanelPage, register_panel_page
         from billing.fulfilment import register_fulfilment
         from shop import extensions
-        from support import inbox, offers, views
+        from support import inbox, offers, signals, views  # noqa: F401 - signals connect
         from support.services import (
             ITEM,
             requests_close_for_revoked,
@@ -27,7 +27,8 @@ class SupportConfig(AppConfig):
         extensions.register_offer(views.offer)
         register_entry_links(views.library_links)
         extensions.register_studio_section(offers.offer_section)
-        register_panel_page(PanelPage("support/", views.requests, "support", "Support"))
+        # The seller's inbox first; then, in both panels, the requests they made as a buyer.
+        register_panel_page(PanelPage("inbox/", inbox.inbox, "inbox", "Inbox", panels=("studio",)))
         register_panel_page(
-            PanelPage("inbox/", inbox.inbox, "inbox", "Support inbox", panels=("studio",))
+            PanelPage("support/", views.requests, "support", "Your support requests")
         )

@@ -21,6 +21,7 @@ from accounts.roles import seller_required
 from ops.htmx import wants_fragment
 from ops.pagecache import cache_page_in
 from shop.models import Product
+from support.forms import AttachmentsField
 from support.models import SupportRequest
 from support.pages import SUPPORT_TTL, inbox_scopes
 from support.services import (
@@ -97,6 +98,7 @@ class ReplyForm(forms.Form):
     body = forms.CharField(
         label="Your answer", max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 4})
     )
+    files = AttachmentsField()
 
 
 class GrantForm(forms.Form):
@@ -160,7 +162,7 @@ def _thread(request: HttpRequest, support_request: SupportRequest, form: ReplyFo
     context = {
         "panel": STUDIO,
         "support_request": support_request,
-        "thread": support_request.messages.select_related("author"),
+        "thread": support_request.messages.select_related("author").prefetch_related("attachments"),
         "form": form,
         **extra,
     }
@@ -176,11 +178,14 @@ def _thread(request: HttpRequest, support_request: SupportRequest, form: ReplyFo
 def thread(request: HttpRequest, pk: int) -> HttpResponse:
     """One request's thread, answered in place (htmx) or by post/redirect/get."""
     support_request = _sellers_request(request, pk)
-    form = ReplyForm(request.POST or None)
+    form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             message_post(
-                request=support_request, author=request.user, body=form.cleaned_data["body"]
+                request=support_request,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["files"],
             )
         except SupportRefused as refused:
             form.add_error(None, refused)

@@ -6,14 +6,17 @@ included with a purchase for some days, bought per request, or granted by the se
 Who may open one is decided by access alone (an active PurchasedProduct), and only services
 open, move or close requests (support.services)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from access.models import PurchasedProduct
+from accounts.roles import STAFF
 from ops.text import validate_single_line
-from shop.models import MIN_PAID_PRICE, Product
+from shop.models import MIN_PAID_PRICE, Product, private_storage
 
 
 class SupportOffer(models.Model):
@@ -142,7 +145,10 @@ class SupportRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(funding="included", order__isnull=True, granted_by__isnull=True)
                 | Q(funding="paid", order__isnull=False)
-                | (Q(funding="granted", order__isnull=True) & ~Q(grant_reason="")),
+                | (
+                    Q(funding="granted", order__isnull=True, granted_by__isnull=False)
+                    & ~Q(grant_reason="")
+                ),
                 name="support_funding_accounted",
             ),
         ]
@@ -171,3 +177,43 @@ class SupportMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} · {self.at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(attachment: "SupportAttachment | None", filename: str) -> str:
+    # The stored name never carries the uploader's name: it is neither trusted nor needed.
+    return f"support/{uuid.uuid4().hex}"
+
+
+class SupportAttachmentQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        """What the user may download: attachments in their own requests, in requests on
+        their products, or any for staff."""
+        if not user.is_authenticated:
+            return self.none()
+        if STAFF.held_by(user):
+            return self
+        return self.filter(
+            Q(message__request__buyer=user) | Q(message__request__product__seller=user)
+        )
+
+
+class SupportAttachment(models.Model):
+    """A file attached to a message, kept in the private storage with the thread: the
+    request's buyer, the product's seller and staff download it, nobody else."""
+
+    message = models.ForeignKey(
+        SupportMessage, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=200)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100)
+
+    objects = SupportAttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -2,12 +2,17 @@
 
 Who may open a request is access's answer alone (`owned_purchase`: an active grant), with the
 seller's offer for the product. Every refusal is a `SupportRefused` with a sentence for the
-buyer, and writes nothing."""
+buyer, and writes nothing: files attached to a message are stored before its transaction and
+deleted again when it is refused or rolled back (shop.services.stored_files)."""
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -16,17 +21,35 @@ from django.utils import timezone
 from access.models import PurchasedProduct
 from access.selectors import owned_purchase
 from accounts.models import User
+from accounts.roles import STAFF
 from billing.models import Order
 from billing.providers import get_provider
 from billing.services import OrderRefused, order_start
 from ops.notifications import queue_email
 from shop.catalog import catalog_changed
 from shop.models import Product
-from support.models import SupportMessage, SupportOffer, SupportRequest
+from shop.services import stored_files
+from shop.uploads import ALLOWED, CheckedFile, check_upload
+from support.models import (
+    SupportAttachment,
+    SupportMessage,
+    SupportOffer,
+    SupportRequest,
+    attachment_path,
+)
 from support.notify import tell_seller
 from support.pages import support_changed
 
 MAX_BODY = 10_000
+MAX_ATTACHMENTS = 3
+# What a message may carry: screenshots, documents, logs and archives. Not SVG (a document that
+# runs scripts when opened), nor the fonts and media a product may be.
+ATTACHMENT_TYPES = {
+    **{ext: ALLOWED[ext] for ext in ("png", "jpg", "jpeg", "webp", "pdf", "zip")},
+    **{ext: ALLOWED[ext] for ext in ("txt", "md", "csv", "json")},
+    "gif": {"image/gif"},
+    "log": {"text"},
+}
 # What a support order buys (billing.fulfilment), and why billing may undo it.
 ITEM = "support"
 PAYMENT_UNDONE = {"refund": "payment refunded", "chargeback": "payment charged back"}
@@ -88,6 +111,46 @@ def included_until(*, offer: SupportOffer, purchase: PurchasedProduct):
     return purchase.granted_at + timedelta(days=offer.included_days)
 
 
+def check_attachment(upload: UploadedFile) -> CheckedFile:
+    """The upload, checked as product files are (type sniffed, size, safe name) against what a
+    support message may carry; a ValidationError saying why not otherwise."""
+    return check_upload(
+        upload, allowed=ATTACHMENT_TYPES, max_bytes=settings.SUPPORT_ATTACHMENT_MAX_BYTES
+    )
+
+
+def _check_count(files: Sequence[CheckedFile]) -> None:
+    if len(files) > MAX_ATTACHMENTS:
+        raise SupportRefused(f"Attach at most {MAX_ATTACHMENTS} files to a message.")
+
+
+def _attachment_storage():
+    return SupportAttachment._meta.get_field("file").storage
+
+
+@contextmanager
+def _attachments_stored(files: Sequence[CheckedFile]) -> Iterator[list]:
+    """The files stored under random names, as (checked file, stored name) for `_attach`;
+    deleted again if the block fails. Entered outside any transaction (storage is slow I/O)."""
+    uploads = [(attachment_path(None, checked.name), checked.upload) for checked in files]
+    with stored_files(_attachment_storage(), uploads) as paths:
+        yield list(zip(files, paths, strict=True))
+
+
+def _attach(message: SupportMessage, stored: list) -> None:
+    SupportAttachment.objects.bulk_create(
+        SupportAttachment(
+            message=message,
+            file=path,
+            original_name=checked.name,
+            size=checked.size,
+            sha256=checked.sha256,
+            content_type=checked.content_type,
+        )
+        for checked, path in stored
+    )
+
+
 def _clean_body(body: str) -> str:
     body = body.strip()
     if not body:
@@ -124,11 +187,16 @@ def _create(**fields) -> SupportRequest:
     return request
 
 
-@transaction.atomic
 def request_open_included(
-    *, buyer: User, product: Product, subject: str, body: str
+    *,
+    buyer: User,
+    product: Product,
+    subject: str,
+    body: str,
+    files: Sequence[CheckedFile] = (),
 ) -> SupportRequest:
-    """A request on support included with the buyer's purchase, with its first message."""
+    """A request on support included with the buyer's purchase, with its first message and
+    the files attached to it."""
     purchase = _owned(buyer=buyer, product=product)
     offer = support_offer(product=product)
     until = included_until(offer=offer, purchase=purchase)
@@ -137,17 +205,20 @@ def request_open_included(
     if timezone.now() > until:
         raise SupportRefused(f"The support included with your purchase ended on {until:%d %B %Y}.")
     subject, body = _clean_subject(subject), _clean_body(body)
-    request = _create(
-        buyer=buyer,
-        product=product,
-        purchase=purchase,
-        funding=SupportRequest.Funding.INCLUDED,
-        subject=subject,
-    )
-    message = SupportMessage.objects.create(
-        request=request, author=buyer, body=body, at=request.opened_at
-    )
-    _notify(request, "opened", key=f"support-{request.pk}-opened", message=message)
+    _check_count(files)
+    with _attachments_stored(files) as stored, transaction.atomic():
+        request = _create(
+            buyer=buyer,
+            product=product,
+            purchase=purchase,
+            funding=SupportRequest.Funding.INCLUDED,
+            subject=subject,
+        )
+        message = SupportMessage.objects.create(
+            request=request, author=buyer, body=body, at=request.opened_at
+        )
+        _attach(message, stored)
+        _notify(request, "opened", key=f"support-{request.pk}-opened", message=message)
     return request
 
 
@@ -173,11 +244,18 @@ def request_grant(
     )
 
 
-@transaction.atomic
-def request_start_paid(*, buyer: User, product: Product, subject: str, body: str) -> SupportRequest:
-    """A request bought per request: kept awaiting payment, with its first message and a
-    pending order for the offer's price, until billing's webhook opens it (`support_paid`).
-    A request already awaiting payment for the product is the one to pay: it is returned."""
+def request_start_paid(
+    *,
+    buyer: User,
+    product: Product,
+    subject: str,
+    body: str,
+    files: Sequence[CheckedFile] = (),
+) -> SupportRequest:
+    """A request bought per request: kept awaiting payment, with its first message (and its
+    files) and a pending order for the offer's price, until billing's webhook opens it
+    (`support_paid`). A request already awaiting payment for the product is the one to pay:
+    it is returned, and nothing of the new one is kept."""
     purchase = _owned(buyer=buyer, product=product)
     offer = support_offer(product=product)
     if not offer.price:
@@ -191,26 +269,32 @@ def request_start_paid(*, buyer: User, product: Product, subject: str, body: str
         request_payment_order(request=waiting)
         return waiting
     subject, body = _clean_subject(subject), _clean_body(body)
-    try:
-        order = order_start(
+    _check_count(files)
+    # One started meanwhile (another tab) is refused by support_one_active_request in _create.
+    with _attachments_stored(files) as stored, transaction.atomic():
+        try:
+            order = order_start(
+                buyer=buyer,
+                product=product,
+                provider=get_provider().name,
+                item=ITEM,
+                amount=offer.price,
+            )
+        except OrderRefused as refusal:  # the product's own seller
+            raise SupportRefused(str(refusal)) from None
+        request = _create(
             buyer=buyer,
             product=product,
-            provider=get_provider().name,
-            item=ITEM,
-            amount=offer.price,
+            purchase=purchase,
+            funding=SupportRequest.Funding.PAID,
+            order=order,
+            subject=subject,
+            status=S.AWAITING_PAYMENT,
         )
-    except OrderRefused as refusal:  # the product's own seller
-        raise SupportRefused(str(refusal)) from None
-    request = _create(
-        buyer=buyer,
-        product=product,
-        purchase=purchase,
-        funding=SupportRequest.Funding.PAID,
-        order=order,
-        subject=subject,
-        status=S.AWAITING_PAYMENT,
-    )
-    SupportMessage.objects.create(request=request, author=buyer, body=body, at=request.opened_at)
+        message = SupportMessage.objects.create(
+            request=request, author=buyer, body=body, at=request.opened_at
+        )
+        _attach(message, stored)
     return request
 
 
@@ -240,15 +324,10 @@ def request_payment_order(*, request: SupportRequest) -> Order:
 def support_paid(*, order: Order) -> None:
     """Billing's fulfilment of a support order (the webhook's transaction): its request opens;
     one cancelled by a chargeback opens again when the dispute is won."""
-    request = (
-        SupportRequest.objects.select_for_update()
-        .select_related("purchase")
-        .filter(order=order)
-        .first()
-    )
+    request = SupportRequest.objects.select_for_update().filter(order=order).first()
     if request is None or request.status not in (S.AWAITING_PAYMENT, S.CANCELLED):
         return
-    if not request.purchase.is_active:
+    if owned_purchase(user=request.buyer, product_id=request.product_id) is None:
         # Eligibility is access's alone: paid for after access was revoked, it stays shut (and
         # the payment is for staff to refund).
         _end(request, S.CANCELLED, "access was revoked before the payment arrived")
@@ -272,27 +351,50 @@ def _locked(request: SupportRequest) -> SupportRequest:
     return SupportRequest.objects.select_for_update().get(pk=request.pk)
 
 
-@transaction.atomic
-def message_post(*, request: SupportRequest, author: User, body: str) -> SupportMessage:
-    """A message in the thread: the seller's answers it, the buyer's (re)opens it."""
-    request = _locked(request)
-    is_seller = author.pk == request.product.seller_id
-    if author.pk != request.buyer_id and not is_seller:
-        raise SupportRefused("Only the buyer and the seller write in a request.")
-    if request.status not in (S.OPEN, S.ANSWERED):
-        raise SupportRefused(f"This request is {request.get_status_display().lower()}.")
-    message = SupportMessage.objects.create(request=request, author=author, body=_clean_body(body))
-    request.last_message_at = message.at
-    if is_seller:
-        request.status = S.ANSWERED
-        request.first_answer_at = request.first_answer_at or message.at
-    else:
-        request.status = S.OPEN
-    request.save(update_fields=["status", "first_answer_at", "last_message_at"])
-    _changed(request)
-    kind = "seller_reply" if is_seller else "buyer_reply"
-    _notify(request, kind, key=f"support-message-{message.pk}", message=message)
+def message_post(
+    *, request: SupportRequest, author: User, body: str, files: Sequence[CheckedFile] = ()
+) -> SupportMessage:
+    """A message in the thread, with the files attached to it: the seller's answers it, the
+    buyer's (re)opens it."""
+    _check_count(files)
+    with _attachments_stored(files) as stored, transaction.atomic():
+        request = _locked(request)
+        is_seller = author.pk == request.product.seller_id
+        if author.pk != request.buyer_id and not is_seller:
+            raise SupportRefused("Only the buyer and the seller write in a request.")
+        if request.status not in (S.OPEN, S.ANSWERED):
+            raise SupportRefused(f"This request is {request.get_status_display().lower()}.")
+        message = SupportMessage.objects.create(
+            request=request, author=author, body=_clean_body(body)
+        )
+        _attach(message, stored)
+        request.last_message_at = message.at
+        if is_seller:
+            request.status = S.ANSWERED
+            request.first_answer_at = request.first_answer_at or message.at
+        else:
+            request.status = S.OPEN
+        request.save(update_fields=["status", "first_answer_at", "last_message_at"])
+        _changed(request)
+        kind = "seller_reply" if is_seller else "buyer_reply"
+        _notify(request, kind, key=f"support-message-{message.pk}", message=message)
     return message
+
+
+@transaction.atomic
+def message_delete(*, message: SupportMessage, actor: User) -> None:
+    """Staff take a message out of its thread (what should never have been posted there). Its
+    attachments go with it; their files are deleted from storage once that is committed."""
+    if not STAFF.held_by(actor):
+        raise SupportRefused("Only staff may delete a message.")
+    request = SupportRequest.objects.select_related("product").get(pk=message.request_id)
+    paths = list(message.attachments.values_list("file", flat=True))
+    message.delete()
+    _changed(request)
+    storage = _attachment_storage()
+    for path in paths:
+        # robust: a file storage cannot delete now is an orphan to sweep, not a failed delete.
+        transaction.on_commit(partial(storage.delete, path), robust=True)
 
 
 @transaction.atomic

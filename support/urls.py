@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/resolve/", views.resolve, name="resolve"),
     path("<int:pk>/pay/", views.pay, name="pay"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -1,10 +1,12 @@
 """The buyer's side of support: the product page's way in, opening a request, the list of
-one's requests (in both panels) and a request's thread. The seller's inbox is support.inbox.
+one's requests (in both panels) and a request's thread; and the files attached to messages,
+for the buyer, the seller and staff alike. The seller's inbox is support.inbox.
 
 Every write goes through support.services; a refusal is its sentence, shown where the buyer
 asked, and nothing is written."""
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from access.downloads import private_file_response
 from access.models import PurchasedProduct
 from access.selectors import owned_purchase
 from accounts.models import User
@@ -24,7 +27,7 @@ from ops.htmx import wants_fragment
 from ops.pagecache import cache_page_in
 from shop.models import Product
 from support.forms import MessageForm, RequestOpenForm
-from support.models import SupportOffer, SupportRequest
+from support.models import SupportAttachment, SupportOffer, SupportRequest
 from support.pages import SUPPORT_TTL, buyer_scopes
 from support.services import (
     SupportRefused,
@@ -107,13 +110,14 @@ def request_new(request: HttpRequest, slug: str) -> HttpResponse:
     until, lasts = _included(product, purchase)
     # Included support while it lasts; after that, bought per request if the seller sells it.
     price = 0 if lasts else support_offer(product=product).price
-    form = RequestOpenForm(request.POST or None)
+    form = RequestOpenForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         fields = {
             "buyer": request.user,
             "product": product,
             "subject": form.cleaned_data["subject"],
             "body": form.cleaned_data["body"],
+            "files": form.cleaned_data["files"],
         }
         try:
             opened = request_start_paid(**fields) if price else request_open_included(**fields)
@@ -172,7 +176,7 @@ def _thread(
 ) -> HttpResponse:
     context = {
         "support_request": support_request,
-        "thread_messages": support_request.messages.all(),
+        "thread_messages": support_request.messages.prefetch_related("attachments"),
         "form": form,
         "refusal": refusal,
     }
@@ -189,11 +193,14 @@ def _thread(
 def thread(request: HttpRequest, pk: int) -> HttpResponse:
     """A request's messages in order, with the buyer's reply form while it is open."""
     support_request = _own_request(request, pk)
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             message_post(
-                request=support_request, author=request.user, body=form.cleaned_data["body"]
+                request=support_request,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["files"],
             )
         except SupportRefused as refusal:
             # Ended meanwhile (by the seller, or in another tab): the thread as it now is.
@@ -247,3 +254,18 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, refusal.message)
         return redirect("support:thread", pk)
     return redirect("billing:checkout", order.public_id)
+
+
+@require_safe
+def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A file attached to a message: for the request's buyer (revoked access or not, the thread
+    is theirs), the product's seller and staff; 404 for anyone else."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    attached = get_object_or_404(SupportAttachment.objects.readable_by(request.user), pk=pk)
+    return private_file_response(
+        attached.file,
+        name=attached.original_name,
+        content_type=attached.content_type,
+        size=attached.size,
+    )

@@ -1,6 +1,10 @@
 """Dodo Payments through its official SDK: a customer per buyer and a product per Tessera
-product (kept in step by tasks, and made on the spot if a checkout comes first), hosted
-checkout sessions carrying our order id in their metadata, and refunds."""
+product and per item sold for it (kept in step by tasks, and made on the spot if a checkout
+comes first), hosted checkout sessions carrying our order id in their metadata, and refunds.
+
+Twins are not archived at Dodo when their product or item stops being sold: archiving is one
+call, but an order left pending from before may still reach checkout, which would then have to
+unarchive its twin first, by a state ProviderProduct does not keep."""
 
 from datetime import datetime
 
@@ -77,14 +81,19 @@ def sync_product(product: Product) -> str:
     return _sync_twin(product, item="product", title=product.title, price=product.price)
 
 
+def sync_item(product: Product, *, item: str, price: int) -> str:
+    """The Dodo id of `product`'s twin for another item (a support request for it), named for
+    the item and the product and priced at `price`, brought up to date (made if missing)."""
+    title = f"{fulfilment_for(item).label}: {product.title}"[:120]
+    return _sync_twin(product, item=item, title=title, price=price)
+
+
 def sync_order_item(order: Order) -> str:
-    """The Dodo id of what the order buys: the product itself, or its twin for another item (a
-    support request for it), named for it and priced as the order is."""
+    """The Dodo id of what the order buys: the product itself, or its twin for another item,
+    priced as the order is."""
     if order.item == "product":
         return sync_product(order.product)
-    label = fulfilment_for(order.item).label
-    title = f"{label}: {order.product.title}"[:120]
-    return _sync_twin(order.product, item=order.item, title=title, price=order.amount)
+    return sync_item(order.product, item=order.item, price=order.amount)
 
 
 def _sync_twin(product: Product, *, item: str, title: str, price: int) -> str:

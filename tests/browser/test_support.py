@@ -179,3 +179,37 @@ def test_support_works_without_javascript(kit, buyer, seller, open_page, sign_in
     opened.refresh_from_db()
     assert opened.status == SupportRequest.Status.RESOLVED
     assert opened.messages.count() == 3
+
+
+def test_files_attached_to_a_thread_reach_the_other_side(kit, buyer, seller, open_page, sign_in):
+    support_offer_set(product=kit, included_days=30, price=0)
+    buyer_page = open_page()
+    sign_in(buyer_page, buyer)
+    buyer_page.goto(f"/support/new/{kit.slug}/")
+    buyer_page.get_by_label("Subject").fill("Import error")
+    buyer_page.get_by_label("Your message").fill("Here is the log.")
+    buyer_page.get_by_label("Attach files").set_input_files(
+        [{"name": "import.log", "mimeType": "text/plain", "buffer": b"row 12: bad separator\n"}]
+    )
+    buyer_page.get_by_role("button", name="Send").click()
+    expect(buyer_page.get_by_role("link", name="import.log")).to_be_visible()
+    opened = SupportRequest.objects.get()
+
+    # A refused file says why, and the message is not sent.
+    buyer_page.get_by_label("Your message").fill("And the program?")
+    buyer_page.get_by_label("Attach files").set_input_files(
+        [{"name": "fix.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00"}]
+    )
+    buyer_page.get_by_role("button", name="Send").click()
+    expect(buyer_page.get_by_text("fix.exe")).to_be_visible()
+    assert opened.messages.count() == 1
+    check_page(buyer_page)
+
+    seller_page = open_page()
+    sign_in(seller_page, seller)
+    seller_page.goto(f"/studio/inbox/{opened.pk}/")
+    check_page(seller_page)
+    with seller_page.expect_download() as download:
+        seller_page.get_by_role("link", name="import.log").click()
+    with open(download.value.path(), "rb") as saved:
+        assert saved.read() == b"row 12: bad separator\n"

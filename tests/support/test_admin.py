@@ -1,8 +1,10 @@
 """Staff read requests with their thread, grant free ones and close them, through services."""
 
 import pytest
+from django.test import Client
 
-from support.models import SupportRequest
+from support.models import SupportOffer, SupportRequest
+from tests.access.helpers import owned_product
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/support/supportrequest/"
@@ -77,3 +79,62 @@ def test_a_request_cannot_be_edited_or_deleted(client, staff, opened):
     assert client.post(f"{URL}{opened.pk}/delete/").status_code == 403
     opened.refresh_from_db()
     assert opened.status == "answered"
+
+
+OFFERS = "/admin/support/supportoffer/"
+
+
+def test_staff_set_an_offer_through_the_service_and_owners_see_it_at_once(
+    client, staff, buyer, seller
+):
+    product = owned_product(buyer, seller, title="Icons")
+    client.force_login(buyer)
+    assert "Get support" not in client.get("/library/").text  # cached now
+    # Staff in a browser of their own: the admin's message would keep the buyer's page uncached.
+    admin = Client()
+    admin.force_login(staff)
+
+    response = admin.post(
+        f"{OFFERS}add/", {"product": product.pk, "included_days": 0, "price": 900}
+    )
+
+    assert response.status_code == 302
+    assert (product.support_offer.included_days, product.support_offer.price) == (0, 900)
+    assert "Get support" in client.get("/library/").text
+
+
+def test_staff_change_an_offer_through_the_service(client, staff, buyer, product, monkeypatch):
+    offer = product.support_offer
+    called = []
+    monkeypatch.setattr(
+        "support.admin.support_offer_set", lambda **kwargs: called.append(kwargs) or offer
+    )
+    client.force_login(staff)
+
+    response = client.post(f"{OFFERS}{offer.pk}/change/", {"included_days": 0, "price": 0})
+
+    assert response.status_code == 302
+    assert called == [{"product": product, "included_days": 0, "price": 0}]
+
+
+def test_an_offer_below_the_lowest_price_is_refused_with_a_reason(client, staff, product):
+    offer = product.support_offer
+    client.force_login(staff)
+
+    response = client.post(f"{OFFERS}{offer.pk}/change/", {"included_days": 30, "price": 1})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    offer.refresh_from_db()
+    assert offer.price == 0
+
+
+def test_an_offer_is_never_deleted(client, staff, product):
+    offer = product.support_offer
+    client.force_login(staff)
+
+    page = client.get(f"{OFFERS}{offer.pk}/change/")
+
+    assert b"deletelink" not in page.content
+    assert client.post(f"{OFFERS}{offer.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert SupportOffer.objects.filter(pk=offer.pk).exists()

@@ -148,7 +148,7 @@ def test_a_buyer_sees_their_own_requests_and_no_one_elses(client, buyer, strange
     assert 'badge--open">Open' in page
     assert f"{timezone.localtime(mine.last_message_at):%Y-%m-%dT%H:%M}" in page
     assert "Their question" not in page
-    assert f'href="{LIST}" aria-current="page">Support</a>' in page
+    assert f'href="{LIST}" aria-current="page">Your support requests</a>' in page
 
 
 def test_the_latest_message_comes_first(client, buyer, seller, product):

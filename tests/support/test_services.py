@@ -82,6 +82,27 @@ def test_the_database_refuses_a_second_active_request(buyer, product):
         )
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"funding": "granted", "grant_reason": "Press"},
+        {"funding": "granted", "grant_reason": "", "granted_by": "seller"},
+        {"funding": "included", "granted_by": "seller"},
+        {"funding": "paid"},
+    ],
+    ids=["granted-by-nobody", "granted-without-reason", "included-but-granted", "paid-by-nothing"],
+)
+def test_the_database_refuses_a_request_nobody_paid_for_or_granted(buyer, seller, product, fields):
+    purchase = PurchasedProduct.objects.get(user=buyer, product=product)
+    if fields.get("granted_by") == "seller":
+        fields["granted_by"] = seller
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SupportRequest.objects.create(
+            buyer=buyer, product=product, purchase=purchase, subject="x", **fields
+        )
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_racing_openings_make_one_request(buyer, product):
