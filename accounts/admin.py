@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html_join
 
 from accounts.models import TelegramLink, User
-from accounts.services import telegram_link_disconnect, user_start_selling
+from accounts.services import display_name_clean, telegram_link_disconnect, user_start_selling
 
 
 class _NormalizedEmail:
@@ -25,19 +25,33 @@ class UserEditForm(_NormalizedEmail, UserChangeForm):
         model = User
         fields = "__all__"
 
+    def clean_display_name(self) -> str:
+        # The rules sellers meet in the studio; a seller's cannot be emptied (the database's
+        # check refuses it, and the model's validation says so).
+        value = self.cleaned_data["display_name"]
+        return display_name_clean(value, user=self.instance) if value.strip() else ""
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
     ordering = ["-date_joined"]
-    list_display = ["email", "name", "role_badges", "is_active", "date_joined", "last_login"]
+    list_display = [
+        "email",
+        "name",
+        "display_name",
+        "role_badges",
+        "is_active",
+        "date_joined",
+        "last_login",
+    ]
     list_filter = ["is_customer", "is_seller", "is_staff", "is_superuser", "is_active"]
-    search_fields = ["email", "name"]
+    search_fields = ["email", "name", "display_name"]
     readonly_fields = ["role_badges", "is_seller", "seller_since", "date_joined", "last_login"]
     actions = ["start_selling"]
     fieldsets = [
-        (None, {"fields": ["email", "password", "name"]}),
+        (None, {"fields": ["email", "password", "name", "display_name"]}),
         (
             "Roles",
             {

@@ -3,7 +3,7 @@
 from allauth.account.models import EmailAddress
 
 from accounts.models import User
-from accounts.services import user_start_selling
+from accounts.services import user_start_selling, user_update_profile
 
 DEMO_USERS = [
     # email, password, name, roles
@@ -17,6 +17,9 @@ DEMO_USERS = [
     ),
 ]
 
+# The public names the demo sellers sell under (the studio asks for one when selling starts).
+DEMO_SELLERS = {"seller@example.com": "Sam's Studio"}
+
 
 def seed(*, log) -> None:
     for email, password, name, flags in DEMO_USERS:
@@ -28,7 +31,9 @@ def seed(*, log) -> None:
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
-        if email == "seller@example.com":
-            user = user_start_selling(user=user)
+        if email in DEMO_SELLERS:
+            user = user_start_selling(user=user, display_name=DEMO_SELLERS[email])
+            # Also in a demo database older than display names, whose seller got one of its own.
+            user = user_update_profile(user=user, name=name, display_name=DEMO_SELLERS[email])
         roles = ", ".join(user.roles)
         log(f"{'created' if created else 'kept'}: {email:<20} password: {password:<18} {roles}")

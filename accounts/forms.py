@@ -2,7 +2,24 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
 
+from accounts.models import DISPLAY_NAME_MAX_LENGTH
+from accounts.services import display_name_clean
 from accounts.telegram import Event
+
+DISPLAY_NAME_HELP = (
+    "Shown to buyers on your products and in support threads, never your email address. "
+    "No other seller can have it."
+)
+
+
+class DisplayNameField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            label="Display name",
+            max_length=DISPLAY_NAME_MAX_LENGTH,
+            help_text=DISPLAY_NAME_HELP,
+            **kwargs,
+        )
 
 
 class ProfileForm(forms.Form):
@@ -10,8 +27,36 @@ class ProfileForm(forms.Form):
         label="Your name",
         max_length=150,
         required=False,
-        help_text="Shown on receipts and, if you sell, on your products.",
+        help_text="Sellers you buy from see it with your orders and support requests; "
+        "without it they see “Customer” and a number.",
     )
+
+
+class SellerProfileForm(ProfileForm):
+    """The studio's profile: the name, and the display name buyers know the seller by."""
+
+    display_name = DisplayNameField()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields[
+            "name"
+        ].help_text = "Not shown to buyers or other sellers: they see your display name."
+
+    def clean_display_name(self) -> str:
+        return display_name_clean(self.cleaned_data["display_name"], user=self.user)
+
+
+class StartSellingForm(forms.Form):
+    display_name = DisplayNameField()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_display_name(self) -> str:
+        return display_name_clean(self.cleaned_data["display_name"], user=self.user)
 
 
 class SignupForm(AllauthSignupForm):

@@ -3,6 +3,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+# Long enough for a studio's name, short enough for a product card.
+DISPLAY_NAME_MAX_LENGTH = 50
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -36,6 +39,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField("email address", unique=True)
     name = models.CharField(max_length=150, blank=True)
+    display_name = models.CharField(
+        "display name",
+        max_length=DISPLAY_NAME_MAX_LENGTH,
+        blank=True,
+        default="",
+        help_text="A seller's public name, on their products and in support threads; "
+        "unique among sellers, ignoring case.",
+    )
     is_customer = models.BooleanField(
         "customer", default=True, help_text="Can buy and keep a library."
     )
@@ -65,13 +76,39 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=models.Q(is_seller=False) | models.Q(seller_since__isnull=False),
                 name="accounts_user_seller_has_since",
             ),
+            # Buyers tell sellers apart by this name, so two sellers never share it (in any
+            # case); a seller without one would be shown by something else, such as the email.
+            models.UniqueConstraint(
+                Lower("display_name"),
+                condition=models.Q(is_seller=True),
+                name="accounts_user_display_name_ci_unique",
+                violation_error_message="Another seller has this display name.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_seller=False) | ~models.Q(display_name=""),
+                name="accounts_user_seller_has_display_name",
+                violation_error_message="A seller needs a display name.",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.email
 
     def get_full_name(self) -> str:
+        """For the user themselves and for payment providers; never shown to others (the email
+        stands in for a missing name): pages, emails and notices about a user use public_name."""
         return self.name or self.email
+
+    @property
+    def public_name(self) -> str:
+        """How anyone but the user and staff sees them: a seller by their display name, anyone
+        else by their name or else as "Customer <id>". Never the email address, nor a name that
+        holds one."""
+        if self.display_name:
+            return self.display_name
+        if self.name.strip() and "@" not in self.name:
+            return self.name.strip()
+        return f"Customer {self.pk}"
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email.split("@")[0]

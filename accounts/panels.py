@@ -13,8 +13,8 @@ from accounts.roles import CUSTOMER, GATES, SELLER, STAFF, Role
 
 @dataclass(frozen=True)
 class PanelPage:
-    """A page added to panels by a higher app: billing's order history to both, its sales
-    figures to the studio only."""
+    """A page added to panels by a higher app: billing's order history to the library, its
+    sales figures and sales list to the studio."""
 
     route: str
     view: Callable[..., HttpResponse]
@@ -53,8 +53,8 @@ class Panel:
 
     @property
     def pages(self) -> list[PanelPage]:
-        """The registered pages this panel carries: its own (the studio's sales and inbox),
-        then those it shares with the other panel (a seller's own orders and support
+        """The registered pages this panel carries: its own (the studio's sales and inbox, the
+        library's orders), then those it shares with the other panel (a seller's own support
         requests, as a buyer), then the account's settings; each group in the order the apps
         registered them."""
         pages = [page for page in PANEL_PAGES if self.key in page.panels]

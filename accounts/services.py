@@ -1,11 +1,15 @@
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts.models import TelegramLink, User
+from accounts.models import DISPLAY_NAME_MAX_LENGTH, TelegramLink, User
 from accounts.telegram import Event, disconnected_email, token_digest
 from ops.notifications import queue_email, queue_telegram
 
@@ -14,21 +18,100 @@ from ops.notifications import queue_email, queue_telegram
 TELEGRAM_TOKEN_LIFETIME = timedelta(minutes=30)
 
 
+DISPLAY_NAME_TAKEN = "Another seller has this name. Choose one buyers can tell apart."
+
+
+def display_name_clean(value: str, *, user: User) -> str:
+    """`value` as a seller's display name is kept: compatibility forms folded (NFKC), one line,
+    single spaces. ValidationError when it is empty, too long, holds an email address (the
+    one thing it exists to keep private) or another seller has it in any case."""
+    name = " ".join(unicodedata.normalize("NFKC", value).split())
+    if not name:
+        raise ValidationError("Choose the name buyers will see.", code="required")
+    if any(unicodedata.category(char)[0] == "C" for char in name):
+        raise ValidationError("Keep it on one line, without control characters.", code="control")
+    if len(name) > DISPLAY_NAME_MAX_LENGTH:
+        raise ValidationError(
+            f"Keep it to {DISPLAY_NAME_MAX_LENGTH} characters or fewer.", code="max_length"
+        )
+    if "@" in name:
+        raise ValidationError(
+            "A display name cannot hold an @: it is public, and an email address is not.",
+            code="email",
+        )
+    if _display_name_taken(name, user=user):
+        raise ValidationError(DISPLAY_NAME_TAKEN, code="taken")
+    return name
+
+
+def _display_name_taken(name: str, *, user: User) -> bool:
+    # Lower() in the database, as the constraint compares (accounts_user_display_name_ci_unique).
+    return (
+        User.objects.filter(is_seller=True)
+        .exclude(pk=user.pk)
+        .alias(key=Lower("display_name"))
+        .filter(key=Lower(Value(name)))
+        .exists()
+    )
+
+
+def _neutral_display_name(user: User) -> str:
+    """For a seller made without being asked (staff's action, scripts): their own name if it
+    will do, else "Seller <id>"."""
+    fallbacks = (f"Seller {user.pk}-{n}" for n in range(2, 100))
+    for candidate in (user.name, f"Seller {user.pk}", *fallbacks):
+        try:
+            return display_name_clean(candidate, user=user)
+        except ValidationError:
+            continue
+    raise ValidationError(DISPLAY_NAME_TAKEN, code="taken")
+
+
+def _save_names(user: User, fields: list[str]) -> None:
+    try:
+        with transaction.atomic():
+            user.save(update_fields=fields)
+    except IntegrityError:
+        # Another seller took the name between the check and this save: the constraint is
+        # the judge, and the loser hears why rather than a server error.
+        if _display_name_taken(user.display_name, user=user):
+            raise ValidationError(DISPLAY_NAME_TAKEN, code="taken") from None
+        raise
+
+
 @transaction.atomic
-def user_start_selling(*, user: User) -> User:
-    """Turn on the seller role; starting twice keeps the first date."""
+def user_start_selling(*, user: User, display_name: str | None = None) -> User:
+    """Turn on the seller role under a public display name; starting twice keeps the first date
+    and name. Without `display_name` (staff's admin action, scripts) the user's own name is
+    used if it will do, else "Seller <id>". ValidationError, and nothing changed, when
+    `display_name` will not do (display_name_clean), also when another seller takes it at
+    the same moment."""
     user = User.objects.select_for_update().get(pk=user.pk)
-    if not user.is_seller:
-        user.is_seller = True
-        user.seller_since = timezone.now()
-        user.save(update_fields=["is_seller", "seller_since"])
+    if user.is_seller:
+        return user
+    if display_name is None:
+        user.display_name = _neutral_display_name(user)
+    else:
+        user.display_name = display_name_clean(display_name, user=user)
+    user.is_seller = True
+    user.seller_since = timezone.now()
+    _save_names(user, ["is_seller", "seller_since", "display_name"])
     return user
 
 
 @transaction.atomic
-def user_update_profile(*, user: User, name: str) -> User:
+def user_update_profile(*, user: User, name: str, display_name: str | None = None) -> User:
+    """The user's name, and a seller's display name when given (display_name_clean's rules);
+    ValidationError, and nothing saved, when the display name will not do."""
+    user = User.objects.select_for_update().get(pk=user.pk)
     user.name = name.strip()
-    user.save(update_fields=["name"])
+    fields = ["name"]
+    if display_name is not None:
+        if not user.is_seller:
+            raise ValidationError("Only sellers have a display name.", code="not_seller")
+        user.display_name = display_name_clean(display_name, user=user)
+        fields.append("display_name")
+    _save_names(user, fields)
     return user
 
 

@@ -49,9 +49,9 @@ def token_digest(token: str) -> str:
 
 
 def buyer_name(buyer: User) -> str:
-    """How a seller's notice names a buyer: their name, never their address (get_full_name
-    falls back to the email address, which a chat message should not carry)."""
-    return buyer.name or "A buyer"
+    """How a seller's notice names a buyer: as the seller's inbox and sales list do
+    (User.public_name), never by their address."""
+    return buyer.public_name
 
 
 def notify_seller(*, seller: User, event: Event, text: str, key: str) -> Notice | None:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import telegram
-from accounts.forms import ProfileForm, TelegramEventsForm
+from accounts.forms import ProfileForm, SellerProfileForm, StartSellingForm, TelegramEventsForm
 from accounts.models import TelegramLink
 from accounts.panels import LIBRARY, STUDIO, Panel, panel_page
 from accounts.roles import seller_required
@@ -42,17 +43,34 @@ from ops.htmx import wants_fragment
 logger = logging.getLogger(__name__)
 
 
+def _profile_form(panel: Panel, user, data=None) -> ProfileForm:
+    """The name, and in the studio the display name buyers know the seller by."""
+    initial = {"name": user.name, "display_name": user.display_name}
+    if panel == STUDIO:
+        return SellerProfileForm(data, initial=initial, user=user)
+    return ProfileForm(data, initial=initial)
+
+
 @require_http_methods(["GET", "POST"])
 @panel_page
 def profile(request: HttpRequest, *, panel: Panel) -> HttpResponse:
-    form = ProfileForm(request.POST or None, initial={"name": request.user.name})
+    data = request.POST if request.method == "POST" else None
+    form = _profile_form(panel, request.user, data)
     saved = False
-    if request.method == "POST" and form.is_valid():
-        user_update_profile(user=request.user, name=form.cleaned_data["name"])
-        if not request.htmx:
-            messages.success(request, "Your profile is saved.")
-            return redirect(f"{panel.key}:profile")
-        form, saved = ProfileForm(initial={"name": request.user.name}), True
+    if data is not None and form.is_valid():
+        try:
+            user = user_update_profile(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                display_name=form.cleaned_data.get("display_name"),
+            )
+        except ValidationError as error:
+            form.add_error("display_name", error)  # only the studio's form sends one
+        else:
+            if not request.htmx:
+                messages.success(request, "Your profile is saved.")
+                return redirect(f"{panel.key}:profile")
+            form, saved = _profile_form(panel, user), True
     template = "accounts/profile.html"
     if wants_fragment(request):
         template += "#profile-form"
@@ -89,14 +107,27 @@ def password_change(request: HttpRequest, *, panel: Panel) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def start_selling(request: HttpRequest) -> HttpResponse:
-    user_start_selling(user=request.user)
-    messages.success(request, "Welcome to the studio. You can now publish products.")
-    if request.htmx:
-        return HttpResponseClientRedirect(reverse("studio:home"))
-    return redirect("studio:home")
+    """Turn on the studio, under the display name buyers will know the seller by."""
+    studio = reverse("studio:home")
+    if request.user.is_seller:
+        return HttpResponseClientRedirect(studio) if request.htmx else redirect(studio)
+    data = request.POST if request.method == "POST" else None
+    form = StartSellingForm(data, initial={"display_name": request.user.name}, user=request.user)
+    if data is not None and form.is_valid():
+        try:
+            user_start_selling(user=request.user, display_name=form.cleaned_data["display_name"])
+        except ValidationError as error:
+            form.add_error("display_name", error)
+        else:
+            messages.success(request, "Welcome to the studio. You can now publish products.")
+            return HttpResponseClientRedirect(studio) if request.htmx else redirect(studio)
+    template = "accounts/start_selling.html"
+    if wants_fragment(request):
+        template += "#start-selling-form"
+    return render(request, template, {"form": form})
 
 
 @require_safe

@@ -19,6 +19,12 @@ class BillingConfig(AppConfig):
             fulfil=services.order_grant_product,
             undo=services.order_revoke_product,
         )
-        register_panel_page(PanelPage("orders/", views.orders, "orders", "Orders"))
+        # What the user bought is the library's; the studio shows what the seller sold.
+        register_panel_page(
+            PanelPage("orders/", views.orders, "orders", "Orders", panels=("library",))
+        )
         register_panel_page(PanelPage("sales/", views.sales, "sales", "Sales", panels=("studio",)))
+        register_panel_page(
+            PanelPage("sales/list/", views.sale_list, "sale_list", "Sales list", panels=("studio",))
+        )
         extensions.register_offer(views.offer)

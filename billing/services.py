@@ -68,6 +68,13 @@ ORDER_FIELDS = [
 ]
 
 
+class OrderRefused(Exception):
+    """An order that may not be made; the message says why, to the would-be buyer."""
+
+
+OWN_PRODUCT = "This is your own product: sellers cannot buy what they sell."
+
+
 @transaction.atomic
 def order_start(
     *,
@@ -80,7 +87,10 @@ def order_start(
     """A pending order for `item` about `product` (the product itself unless a higher app
     registered another item), at `amount` or else the product's price today, in the product's
     currency; the provider's checkout comes after, outside. UnknownItem for an item no app
-    fulfils: once paid, nothing could give the buyer what they paid for."""
+    fulfils: once paid, nothing could give the buyer what they paid for. OrderRefused for the
+    product's own seller, who would pay themselves (and the shop's fees)."""
+    if buyer.pk == product.seller_id:
+        raise OrderRefused(OWN_PRODUCT)
     fulfilment_for(item)
     return Order.objects.create(
         buyer=buyer,
@@ -97,7 +107,9 @@ def order_buy(*, buyer: User, product: Product, provider: str) -> Order:
     """The buyer's pending order for `product` at today's price: the one they started already
     (Buy pressed again, or Back and Buy), or else a new one. Two Buys at once make one order:
     the partial unique constraint billing_one_pending_order_per_price refuses the second row,
-    and get_or_create then reads the first."""
+    and get_or_create then reads the first. OrderRefused as order_start refuses."""
+    if buyer.pk == product.seller_id:
+        raise OrderRefused(OWN_PRODUCT)
     order, _ = Order.objects.get_or_create(
         buyer=buyer,
         product=product,

@@ -20,8 +20,18 @@ from accounts.roles import customer_required
 from billing.forms import SalesRangeForm
 from billing.models import Order
 from billing.providers import ProviderError, dev, get_provider
-from billing.sales import SALES_TTL, presets, sales_report, sales_scopes
+from billing.sales import (
+    SALES_TTL,
+    SaleFilter,
+    presets,
+    sale_page,
+    sales_csv,
+    sales_report,
+    sales_scopes,
+    seller_sales,
+)
 from billing.services import (
+    OrderRefused,
     RefundRefused,
     order_buy,
     order_cancel,
@@ -43,8 +53,10 @@ RETURN_POLL_SECONDS = 120
 
 def offer(request: HttpRequest, product: Product) -> str:
     """Billing's part of the product page's offer: Buy, for a paid product the visitor does not
-    own (access shows an owner their downloads)."""
-    if product.is_free or user_owns(user=request.user, product=product):
+    own (access shows an owner their downloads) and does not sell."""
+    if product.is_free or product.seller_id == request.user.pk:
+        return ""
+    if user_owns(user=request.user, product=product):
         return ""
     return render_to_string("billing/buy.html", {"product": product}, request)
 
@@ -68,7 +80,11 @@ def _buy(request: HttpRequest, product: Product) -> HttpResponse:
     if user_owns(user=request.user, product=product):
         messages.info(request, f"{product.title} is already in your library.")
         return redirect("library:home")
-    order = order_buy(buyer=request.user, product=product, provider=get_provider().name)
+    try:
+        order = order_buy(buyer=request.user, product=product, provider=get_provider().name)
+    except OrderRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("shop:product", product.slug)
     return redirect("billing:checkout", order.public_id)
 
 
@@ -265,10 +281,32 @@ def sales(request: HttpRequest, *, panel: Panel) -> HttpResponse:
 
 
 @require_safe
+@vary_on_headers("HX-Request")
+@panel_page
+def sale_list(request: HttpRequest, *, panel: Panel) -> HttpResponse:
+    """The seller's sales one by one, newest first, filtered by product and status; as CSV
+    with `format=csv`. Not cached: a page is one query for its rows, and it is always now."""
+    form = SaleFilter(request.GET, seller_id=request.user.pk)
+    page = None
+    if form.is_valid():
+        data = form.cleaned_data
+        sales = seller_sales(
+            seller_id=request.user.pk, product_id=data["product"], status=data["status"]
+        )
+        if data["format"] == "csv":
+            return sales_csv(sales, filename=f"sales-{timezone.localdate():%Y-%m-%d}.csv")
+        page = sale_page(sales, after=data["after"], before=data["before"])
+    template = "billing/sale_list.html"
+    if wants_fragment(request):
+        template += "#results"
+    return render(request, template, {"panel": panel, "form": form, "page": page})
+
+
+@require_safe
 @panel_page
 def orders(request: HttpRequest, *, panel: Panel) -> HttpResponse:
-    """The signed-in user's orders, in whichever panel they came from (buyers, and sellers who
-    also buy, see the same page)."""
+    """The signed-in user's own orders, in the library (sellers who also buy find theirs
+    there; the studio has their sales instead)."""
     page = Paginator(
         Order.objects.filter(buyer=request.user)
         .select_related("product")

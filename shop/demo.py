@@ -150,4 +150,4 @@ def seed(*, log) -> None:
         _add_version(product, "1.0.0", "First release.")
         product_publish(product=product)
         product_set_featured(products=[product], featured=featured)
-    log(f"catalog: {len(CATALOG)} published products by {seller.email}")
+    log(f"catalog: {len(CATALOG)} published products by {seller.public_name} ({seller.email})")

@@ -24,7 +24,7 @@ from accounts.models import User
 from accounts.roles import STAFF
 from billing.models import Order
 from billing.providers import get_provider
-from billing.services import order_start
+from billing.services import OrderRefused, order_start
 from ops.notifications import queue_email
 from shop.catalog import catalog_changed
 from shop.models import Product
@@ -272,13 +272,16 @@ def request_start_paid(
     _check_count(files)
     # One started meanwhile (another tab) is refused by support_one_active_request in _create.
     with _attachments_stored(files) as stored, transaction.atomic():
-        order = order_start(
-            buyer=buyer,
-            product=product,
-            provider=get_provider().name,
-            item=ITEM,
-            amount=offer.price,
-        )
+        try:
+            order = order_start(
+                buyer=buyer,
+                product=product,
+                provider=get_provider().name,
+                item=ITEM,
+                amount=offer.price,
+            )
+        except OrderRefused as refusal:  # the product's own seller
+            raise SupportRefused(str(refusal)) from None
         request = _create(
             buyer=buyer,
             product=product,

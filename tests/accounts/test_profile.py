@@ -32,7 +32,7 @@ def test_saving_the_name_redirects_back_to_the_same_panel(client, request, panel
     user = request.getfixturevalue(cast)
     client.force_login(user)
 
-    response = client.post(url, {"name": "  Robin Doe "})
+    response = client.post(url, {"name": "  Robin Doe ", "display_name": "Sam Seller"})
 
     assert response.status_code == 302
     assert response["Location"] == url
@@ -44,7 +44,7 @@ def test_saving_the_name_redirects_back_to_the_same_panel(client, request, panel
 def test_an_htmx_save_returns_only_the_form(client, request, panel, url, cast):
     client.force_login(request.getfixturevalue(cast))
 
-    response = client.post(url, {"name": "Robin"}, headers=HTMX)
+    response = client.post(url, {"name": "Robin", "display_name": "Sam Seller"}, headers=HTMX)
 
     assert response.status_code == 200
     assert b"<html" not in response.content

@@ -61,7 +61,7 @@ def test_the_seller_gate_offers_to_start_selling(buyer):
     response = _open(seller_required, buyer)
 
     assert b"Start selling" in response.content
-    assert b'action="/account/start-selling/"' in response.content
+    assert b'href="/account/start-selling/"' in response.content
 
 
 def test_a_deactivated_user_is_turned_away(buyer):

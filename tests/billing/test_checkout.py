@@ -7,7 +7,8 @@ from access.selectors import user_owns
 from access.services import access_grant
 from billing.models import Order
 from billing.providers import ProviderError
-from billing.services import order_record_checkout
+from billing.services import OrderRefused, order_record_checkout, order_start
+from billing.views import offer
 from shop.services import product_unpublish
 from tests.billing.helpers import URL, paid_product, pending_order
 from tests.conftest import make_product
@@ -204,3 +205,61 @@ def test_nobody_refunds_someone_elses_order(client, buyer, stranger, product):
 
     assert client.post(f"/billing/dev/refund/{order.public_id}/").status_code == 404
     assert client.get(f"/billing/dev/refund/{order.public_id}/").status_code == 405
+
+
+# A seller and their own product
+
+
+def test_a_seller_cannot_buy_their_own_product(client, seller, product):
+    client.force_login(seller)
+
+    response = client.post(f"/billing/buy/{product.pk}/", follow=True)
+
+    assert response.redirect_chain[-1][0] == f"/p/{product.slug}/"
+    assert b"sellers cannot buy what they sell" in response.content
+    assert not Order.objects.exists()
+
+
+def test_a_seller_cannot_buy_their_own_product_through_htmx_either(client, seller, product):
+    client.force_login(seller)
+
+    client.post(f"/billing/buy/{product.pk}/", headers=HTMX)
+
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize("item", ["product", "support"])
+def test_no_order_is_started_for_a_products_own_seller(seller, product, item):
+    with pytest.raises(OrderRefused, match="your own product"):
+        order_start(buyer=seller, product=product, provider="dev", item=item, amount=900)
+
+    assert not Order.objects.exists()
+
+
+def test_the_product_page_offers_its_seller_the_studio_instead_of_buy(client, seller, product):
+    client.force_login(seller)
+
+    page = client.get(f"/p/{product.slug}/").content.decode()
+
+    assert f'href="/studio/products/{product.pk}/">Edit in studio</a>' in page
+    assert ">Buy</button>" not in page
+
+
+@pytest.mark.parametrize("who", ["anonymous", "buyer", "stranger"])
+def test_nobody_else_is_offered_the_studio(client, request, product, who):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+
+    page = client.get(f"/p/{product.slug}/").content.decode()
+
+    assert "Edit in studio" not in page
+    assert "buy</" in page.lower()  # Buy, or Sign in to buy
+
+
+def test_billings_offer_has_no_buy_for_the_seller(rf, seller, buyer, product):
+    request = rf.get(f"/p/{product.slug}/")
+    request.user = seller
+    assert offer(request, product) == ""
+
+    request.user = buyer
+    assert ">Buy</button>" in offer(request, product)

@@ -24,21 +24,24 @@ def test_a_buyer_sees_their_own_orders_in_the_library(client, buyer, stranger, s
     assert 'href="/library/orders/" aria-current="page"' in page
 
 
-def test_a_seller_who_buys_sees_the_same_page_in_the_studio(client, seller):
+def test_a_seller_who_buys_finds_their_orders_in_the_library(client, seller):
     other = make_seller("maker@example.com")
     pending_order(seller, paid_product(other, title="Bought Kit"))
     client.force_login(seller)
 
-    page = client.get("/studio/orders/").content.decode()
+    page = client.get("/library/orders/").content.decode()
 
     assert "Bought Kit" in page
-    assert 'href="/studio/orders/" aria-current="page"' in page
+    assert 'href="/library/orders/" aria-current="page"' in page
 
 
-def test_a_buyer_without_the_seller_role_has_no_studio_orders(client, buyer):
-    client.force_login(buyer)
+def test_the_studio_has_the_sales_list_instead_of_the_sellers_own_orders(client, seller):
+    client.force_login(seller)
 
-    assert client.get("/studio/orders/").status_code == 403
+    assert client.get("/studio/orders/").status_code == 404
+    nav = client.get("/studio/").content.decode().split('class="panel__nav"')[1].split("</ul>")[0]
+    assert 'href="/studio/sales/list/"' in nav
+    assert "/orders/" not in nav
 
 
 def test_the_order_list_refuses_post(client, buyer):

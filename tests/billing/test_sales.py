@@ -8,6 +8,7 @@ from django.utils import timezone
 from access.services import access_grant, access_revoke
 from billing.models import Order
 from billing.sales import Day, bar_chart, sales_report
+from billing.services import order_start
 from tests.billing.helpers import deliver, paid_product, payment_data, pending_order
 from tests.conftest import make_seller, make_user
 
@@ -185,6 +186,61 @@ def test_each_currency_has_its_own_figures(client, seller, buyer):
         ("EUR", 800),
         ("USD", 1200),
     ]
+
+
+def sell_support(client, buyer, product, *, payment_id: str, amount: int = 900) -> Order:
+    """A support request about `product`, sold through the webhook (billing.fulfilment)."""
+    order = order_start(buyer=buyer, product=product, provider="dev", item="support", amount=amount)
+    assert deliver(client, "payment.succeeded", payment_data(order, payment_id)).status_code == 204
+    order.refresh_from_db()
+    return order
+
+
+def test_support_requests_sold_are_revenue_but_no_sale_of_the_product(client, seller, buyer):
+    kit = paid_product(seller, title="Budget Kit", price=1200)
+    sell(client, buyer, kit, payment_id="pay_1")
+    sell_support(client, buyer, kit, payment_id="pay_2")
+    refund(client, sell_support(client, buyer, kit, payment_id="pay_3", amount=500))
+    client.force_login(seller)
+
+    response = client.get(URL + today_range())
+
+    report = response.context["report"]
+    (usd,) = report.currencies
+    assert (usd.sales, usd.support, usd.support_revenue) == (1, 2, 1400)
+    assert (usd.revenue, usd.refunded, usd.net) == (2600, 500, 2100)
+    (product_row,) = report.products
+    assert (product_row.sales, product_row.revenue, product_row.owners) == (1, 1200, 1)
+    (support_row,) = report.support
+    assert (support_row.title, support_row.item) == ("Budget Kit", "support")
+    assert (support_row.sales, support_row.revenue, support_row.refunds) == (2, 1400, 1)
+    page = response.content.decode()
+    assert "<h2>Support requests</h2>" in page
+    assert "2 · $14.00" in page
+    assert "1 sale and 2 support requests, $26.00" in page
+
+
+def test_without_support_sold_there_is_no_support_figure(client, seller, buyer):
+    sell(client, buyer, paid_product(seller), payment_id="pay_1")
+    client.force_login(seller)
+
+    page = client.get(URL).content.decode()
+
+    assert "Support requests" not in page
+    assert "with support" not in page
+
+
+def test_the_report_with_support_still_reads_four_queries(client, seller, buyer):
+    kit = paid_product(seller)
+    sell(client, buyer, kit, payment_id="pay_1")
+    sell_support(client, buyer, kit, payment_id="pay_2")
+    today = timezone.localdate()
+
+    with CaptureQueriesContext(connection) as queries:
+        report = sales_report(seller_id=seller.pk, start=today - timedelta(days=6), end=today)
+
+    assert len(queries) == 4
+    assert (len(report.products), len(report.support)) == (1, 1)
 
 
 # The range

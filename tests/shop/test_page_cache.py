@@ -102,7 +102,7 @@ def test_featuring_in_bulk_shows_on_the_home_page(client, product):
 def test_a_renamed_seller_shows_at_once(client, product, seller):
     client.get("/p/budget-kit/")
 
-    seller.name = "Renamed"
+    seller.display_name = "Renamed"
     seller.save()
 
     assert b"Renamed" in client.get("/p/budget-kit/").content

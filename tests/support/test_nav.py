@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 STUDIO = [
     ("Products", "/studio/"),
     ("Sales", "/studio/sales/"),
+    ("Sales list", "/studio/sales/list/"),
     ("Inbox", "/studio/inbox/"),
-    ("Orders", "/studio/orders/"),
     ("Your support requests", "/studio/support/"),
     ("Telegram", "/studio/telegram/"),
     ("Profile", "/studio/account/"),

@@ -166,3 +166,16 @@ def test_through_dodo_a_new_support_price_updates_its_twin(buyer, product, dodo)
 
     updated = [body for method, path, body in dodo.requests if method == "PATCH"]
     assert [u["price"]["price"] for u in updated] == [1500]
+
+
+def test_a_seller_who_owns_their_own_product_cannot_pay_themselves_for_support(client, seller):
+    own = owned_product(seller, seller, title="Own Kit")
+    support_offer_set(product=own, included_days=0, price=900)
+    client.force_login(seller)
+
+    response = client.post(f"/support/new/{own.slug}/", {"subject": "Hm", "body": "Hm"})
+
+    assert response.status_code == 200
+    assert "sellers cannot buy what they sell" in response.content.decode()
+    assert not Order.objects.exists()
+    assert not SupportRequest.objects.exists()
