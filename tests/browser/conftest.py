@@ -172,6 +172,10 @@ def overflow(page) -> int:
 
 
 def check_page(page) -> None:
-    """What every page must satisfy: axe-core clean and nothing wider than the screen."""
+    """What every page must satisfy: axe-core clean and nothing wider than the screen, once its
+    fade-ins are over (axe measures contrast on what is painted)."""
+    page.wait_for_function(
+        "() => document.getAnimations().every(animation => animation.playState !== 'running')"
+    )
     assert axe_violations(page) == [], page.url
     assert overflow(page) <= 0, f"{page.url} scrolls sideways by {overflow(page)} px"
