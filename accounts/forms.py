@@ -39,6 +39,13 @@ class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
             self.fields[name].label = self.fields[name].widget.attrs["placeholder"] = label
 
 
+class AddEmailForm(allauth_forms.AddEmailForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "New email address"
+        self.fields["email"].help_text = "It replaces your address once you open the link we send."
+
+
 class TelegramEventsForm(forms.Form):
     """Which events the seller hears of in Telegram: one box per accounts.telegram.Event."""
 
