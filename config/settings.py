@@ -32,7 +32,8 @@ SITE_NAME = env_str("SITE_NAME", "Tessera")
 BENCH_BASELINE = env_bool("BENCH_BASELINE", default=False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with one "Accounts" section (accounts.admin_site).
+    "accounts.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
