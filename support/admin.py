@@ -5,6 +5,7 @@ from django.http import HttpRequest
 
 from access.selectors import owned_purchase
 from ops.admin_actions import BOTH_PAGES, answered, ask_before_action
+from shop.templatetags.shop import amount
 from support.models import SupportMessage, SupportOffer, SupportRequest
 from support.services import request_close, request_grant
 
@@ -140,7 +141,11 @@ class SupportRequestAdmin(admin.ModelAdmin):
 
 @admin.register(SupportOffer)
 class SupportOfferAdmin(admin.ModelAdmin):
-    list_display = ["product", "included_days", "price", "updated_at"]
+    list_display = ["product", "included_days", "paid_price", "updated_at"]
     search_fields = ["product__title"]
     list_select_related = ["product"]
     raw_id_fields = ["product"]
+
+    @admin.display(description="Price of a paid request", ordering="price")
+    def paid_price(self, offer: SupportOffer) -> str:
+        return amount(offer.price, offer.product.currency) if offer.price else "Not sold"
