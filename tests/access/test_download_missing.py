@@ -63,3 +63,9 @@ def test_an_unknown_page_offers_an_anonymous_visitor_the_shop_only(client):
     assert response.status_code == 404
     assert b"Back to the shop" in response.content
     assert b"Your library" not in response.content
+
+
+def test_a_dead_link_is_friendly_with_the_cache_down(client, buyer, cache_down):
+    client.force_login(buyer)
+
+    assert_friendly(client.get("/download/999999/"))

@@ -219,3 +219,18 @@ def test_the_profile_links_to_its_own_panels_email_page(client, request, cast, p
     client.force_login(request.getfixturevalue(cast))
 
     assert f'href="{email_page}">Change email</a>'.encode() in client.get(profile).content
+
+
+def test_the_change_works_with_the_cache_down(
+    client, buyer, cache_down, django_capture_on_commit_callbacks
+):
+    # allauth's rate limits and the sessions live in the cache: they let the change through.
+    client.force_login(buyer)
+
+    response = change_to(
+        client, "/library/account/email/", "new@example.com", django_capture_on_commit_callbacks
+    )
+
+    assert response.status_code == 302
+    assert pending(buyer) == ["new@example.com"]
+    assert b"new@example.com" in client.get("/library/account/email/").content

@@ -99,3 +99,11 @@ def test_the_form_signs_out_and_lands_home(client, buyer):
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert "_auth_user_id" not in client.session
+
+
+def test_signing_out_works_with_the_cache_down(client, buyer, cache_down):
+    client.force_login(buyer)
+
+    assert client.get("/library/account/sign-out/").status_code == 200
+    assert client.post("/accounts/logout/").status_code == 302
+    assert "_auth_user_id" not in client.session
