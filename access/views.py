@@ -1,7 +1,7 @@
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, Subquery
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -151,6 +151,12 @@ def download(request: HttpRequest, file_id: int) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     file = owned_file(user=request.user, file_id=file_id)
     if file is None:
-        raise Http404("No such file.")
+        return _dead_download(request)
     download_log(request, file)
     return file_response(file)
+
+
+def _dead_download(request: HttpRequest) -> HttpResponse:
+    # Rendered here rather than raised: with DEBUG on (`make run`, the demo) Django would show
+    # its technical 404 page, and an old link from an email is something a buyer meets.
+    return render(request, "access/download_missing.html", status=404)

@@ -1,3 +1,4 @@
+from allauth.account import forms as allauth_forms
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
@@ -67,6 +68,27 @@ class SignupForm(AllauthSignupForm):
             # answer's timing from telling which addresses are registered.
             make_password(self.cleaned_data.get("password1"))
         return super().try_save(request)
+
+
+# allauth's forms, with its Title Case labels written the shop's way (ACCOUNT_FORMS).
+class LoginForm(allauth_forms.LoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remember"].label = "Keep me signed in"
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in [("password1", "New password"), ("password2", "New password (again)")]:
+            self.fields[name].label = self.fields[name].widget.attrs["placeholder"] = label
+
+
+class AddEmailForm(allauth_forms.AddEmailForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "New email address"
+        self.fields["email"].help_text = "It replaces your address once you open the link we send."
 
 
 class TelegramEventsForm(forms.Form):

@@ -82,6 +82,12 @@ def places_for(user, *, order: tuple = (LIBRARY, STUDIO, ADMIN)) -> list[Panel |
     return [place for place in order if place.role.held_by(user)]
 
 
+def own_panel(user) -> Panel | None:
+    """The panel a shared account page opens in when reached from outside one (allauth's
+    own URLs): the studio for sellers, the library for customers, none for staff only."""
+    return next(iter(places_for(user, order=(STUDIO, LIBRARY))), None)
+
+
 def panel_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Gate a shared page by its panel's role and hand the panel to the view.
 

@@ -19,6 +19,8 @@ def panel_urls(panel: Panel) -> list:
     bound = {"panel": panel}
     return [
         path("account/", views.profile, bound, name="profile"),
+        path("account/email/", views.email_change, bound, name="email"),
         path("account/password/", views.password_change, bound, name="password_change"),
+        path("account/sign-out/", views.sign_out, bound, name="sign_out"),
         *(path(page.route, page.view, bound, name=page.name) for page in panel.pages),
     ]

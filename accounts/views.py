@@ -26,7 +26,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts import telegram
 from accounts.forms import ProfileForm, SellerProfileForm, StartSellingForm, TelegramEventsForm
 from accounts.models import TelegramLink
-from accounts.panels import LIBRARY, STUDIO, Panel, panel_page
+from accounts.panels import LIBRARY, STUDIO, Panel, own_panel, panel_page
 from accounts.roles import seller_required
 from accounts.services import (
     telegram_chat_blocked,
@@ -134,8 +134,52 @@ def start_selling(request: HttpRequest) -> HttpResponse:
 @login_required
 def password_change_elsewhere(request: HttpRequest) -> HttpResponse:
     """allauth's own password page: send the user to the panel they belong to instead."""
-    panel = STUDIO if STUDIO.role.held_by(request.user) else LIBRARY
+    panel = own_panel(request.user) or LIBRARY
     return redirect(f"{panel.key}:password_change")
+
+
+class EmailView(allauth_views.EmailView):
+    """allauth's email page (with ACCOUNT_CHANGE_EMAIL: change to a new address once it is
+    confirmed) inside a panel; its template is allauth's, which extends the panel's."""
+
+    @property
+    def success_url(self) -> str:
+        return self.request.path
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(**kwargs) | {"panel": self.kwargs["panel"]}
+
+
+email_change = require_http_methods(["GET", "POST"])(panel_page(EmailView.as_view()))
+
+
+def email_elsewhere(request: HttpRequest) -> HttpResponse:
+    """allauth's own email page: shown in the panel the user belongs to; bare, as allauth
+    has it, for staff who have no panel."""
+    panel = own_panel(request.user)
+    if panel is None or request.method != "GET":
+        return allauth_views.email(request)
+    return redirect(f"{panel.key}:email")
+
+
+@require_safe
+@panel_page
+def sign_out(request: HttpRequest, *, panel: Panel) -> HttpResponse:
+    """Asks before signing out; the form posts to allauth's sign-out."""
+    return render(request, "account/logout.html", {"panel": panel})
+
+
+class LogoutView(allauth_views.LogoutView):
+    """allauth's sign-out: its page of confirmation is shown in the user's panel."""
+
+    def get(self, *args, **kwargs) -> HttpResponse:
+        panel = own_panel(self.request.user)
+        if panel is None:
+            return super().get(*args, **kwargs)
+        return redirect(f"{panel.key}:sign_out")
+
+
+logout = LogoutView.as_view()
 
 
 class LoginView(allauth_views.LoginView):

@@ -16,8 +16,10 @@ urlpatterns = [
     path("", include("shop.urls")),
     path("healthz", ops_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    # One password page per panel: allauth's own is sent there.
+    # One password, email and sign-out page per panel: allauth's own are sent there.
     path("accounts/login/", account_views.login, name="account_login"),
+    path("accounts/logout/", account_views.logout, name="account_logout"),
+    path("accounts/email/", account_views.email_elsewhere, name="account_email"),
     path("accounts/password/change/", account_views.password_change_elsewhere),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),

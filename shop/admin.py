@@ -5,6 +5,7 @@ from django.http import HttpRequest
 
 from shop.models import Category, Product, ProductFile, ProductVersion, ShortLink
 from shop.services import product_set_featured, product_set_status, short_link_set_active
+from shop.templatetags.shop import money
 
 
 @admin.register(Category)
@@ -45,7 +46,7 @@ class ShortLinkInline(admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["title", "seller", "status", "price", "currency", "featured", "published_at"]
+    list_display = ["title", "seller", "status", "list_price", "featured", "published_at"]
     list_filter = ["status", "featured", "categories", ("seller", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "slug", "seller__email"]
     list_select_related = ["seller"]
@@ -56,6 +57,10 @@ class ProductAdmin(admin.ModelAdmin):
     filter_horizontal = ["categories"]
     inlines = [ProductVersionInline, ShortLinkInline]
     actions = ["feature", "unfeature", "publish", "unpublish", "archive"]
+
+    @admin.display(description="Price", ordering="price")
+    def list_price(self, product: Product) -> str:
+        return money(product.price, product.currency)
 
     def _move(self, request: HttpRequest, queryset: QuerySet[Product], status: str) -> None:
         moved, refused = 0, []

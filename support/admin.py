@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 
 from access.selectors import owned_purchase
 from ops.admin_actions import BOTH_PAGES, answered, ask_before_action
+from shop.templatetags.shop import amount
 from support.models import SupportAttachment, SupportMessage, SupportOffer, SupportRequest
 from support.services import message_delete, request_close, request_grant, support_offer_set
 
@@ -211,11 +212,15 @@ class SupportOfferAdmin(admin.ModelAdmin):
     libraries and the catalog that show it are forgotten); support is switched off by zeros,
     never by deleting the row."""
 
-    list_display = ["product", "included_days", "price", "updated_at"]
+    list_display = ["product", "included_days", "paid_price", "updated_at"]
     search_fields = ["product__title"]
     list_select_related = ["product"]
     raw_id_fields = ["product"]
     fields = ["product", "included_days", "price"]
+
+    @admin.display(description="Price of a paid request", ordering="price")
+    def paid_price(self, offer: SupportOffer) -> str:
+        return amount(offer.price, offer.product.currency) if offer.price else "Not sold"
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         return ["product"] if obj is not None else []

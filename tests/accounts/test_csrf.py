@@ -12,6 +12,8 @@ SIGNED_IN_POSTS = [
     "/studio/account/",
     "/library/account/password/",
     "/studio/account/password/",
+    "/library/account/email/",
+    "/studio/account/email/",
 ]
 
 

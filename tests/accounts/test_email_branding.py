@@ -44,7 +44,7 @@ def test_the_verification_email_names_the_site_and_links_to_it(
         )
 
     [message] = mail.outbox
-    assert message.subject == "[Tessera] Please Confirm Your Email Address"
+    assert message.subject == "[Tessera] Confirm your email address"
     assert "new@mail.test" in message.body
     _assert_branded(message.body)
     link = re.search(r"https://shop\.tessera\.test(/accounts/confirm-email/[^/\s]+/)", message.body)

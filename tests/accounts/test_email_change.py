@@ -30,9 +30,3 @@ def test_an_email_change_waits_for_the_new_address_to_be_verified(
     assert list(EmailAddress.objects.filter(user=buyer).values_list("email", "verified")) == [
         ("new@example.com", True)
     ]
-
-
-def test_the_profile_links_to_the_email_change(client, buyer):
-    client.force_login(buyer)
-
-    assert b'href="/accounts/email/"' in client.get("/library/account/").content

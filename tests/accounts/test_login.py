@@ -83,7 +83,7 @@ def test_repeated_failed_logins_answer_429(client, buyer):
 def test_logout_needs_a_post(client, buyer):
     client.force_login(buyer)
 
-    assert client.get("/accounts/logout/").status_code == 200
+    assert client.get("/accounts/logout/").status_code == 302
     assert "_auth_user_id" in client.session
 
     client.post("/accounts/logout/")
