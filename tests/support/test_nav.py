@@ -16,14 +16,18 @@ STUDIO = [
     ("Your support requests", "/studio/support/"),
     ("Telegram", "/studio/telegram/"),
     ("Profile", "/studio/account/"),
+    ("Email", "/studio/account/email/"),
     ("Password", "/studio/account/password/"),
+    ("Sign out", "/studio/account/sign-out/"),
 ]
 LIBRARY = [
     ("Your products", "/library/"),
     ("Orders", "/library/orders/"),
     ("Your support requests", "/library/support/"),
     ("Profile", "/library/account/"),
+    ("Email", "/library/account/email/"),
     ("Password", "/library/account/password/"),
+    ("Sign out", "/library/account/sign-out/"),
 ]
 
 
