@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 # Long enough for a studio's name, short enough for a product card.
 DISPLAY_NAME_MAX_LENGTH = 50
@@ -102,13 +103,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def public_name(self) -> str:
         """How anyone but the user and staff sees them: a seller by their display name, anyone
-        else by their name or else as "Customer <id>". Never the email address, nor a name that
-        holds one."""
+        else by their name or else as "Customer <tag>". Never the email address, nor a name that
+        holds one. The tag is a keyed hash of the id, not the id itself: ids are sequential and
+        would tell every seller how many people have signed up. (A new SECRET_KEY renames them.)"""
         if self.display_name:
             return self.display_name
         if self.name.strip() and "@" not in self.name:
             return self.name.strip()
-        return f"Customer {self.pk}"
+        tag = salted_hmac("accounts.public_name", str(self.pk)).hexdigest()[:8]
+        return f"Customer {tag}"
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email.split("@")[0]

@@ -2,6 +2,8 @@
 (a database constraint), edited in the studio's profile, filled in for sellers who predate it;
 and how everyone else is named to others (User.public_name), never by their address."""
 
+import re
+
 import pytest
 from django.db import IntegrityError, connection
 from django.db.migrations.executor import MigrationExecutor
@@ -47,15 +49,24 @@ def test_a_seller_is_named_by_their_display_name_not_their_name(seller):
     assert seller.public_name == "Sam's Shop"
 
 
-def test_a_buyer_is_named_by_their_name_or_as_a_numbered_customer(buyer, stranger):
+def test_a_buyer_is_named_by_their_name_or_as_a_tagged_customer(buyer, stranger):
     assert buyer.public_name == "Bea Buyer"
-    assert stranger.public_name == f"Customer {stranger.pk}"
+    assert re.fullmatch(r"Customer [0-9a-f]{8}", stranger.public_name)
+
+
+def test_a_customers_tag_is_steady_distinct_and_not_their_id(buyer, stranger):
+    buyer.name = ""
+    tags = {user.pk: user.public_name for user in (buyer, stranger)}
+
+    assert len(set(tags.values())) == 2
+    assert tags[stranger.pk] == User.objects.get(pk=stranger.pk).public_name
+    assert all(name != f"Customer {pk}" for pk, name in tags.items())
 
 
 def test_a_name_holding_an_address_is_not_shown(buyer):
     buyer.name = "bea@example.com"
 
-    assert buyer.public_name == f"Customer {buyer.pk}"
+    assert re.fullmatch(r"Customer [0-9a-f]{8}", buyer.public_name)
 
 
 # The studio's profile

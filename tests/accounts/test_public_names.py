@@ -1,6 +1,6 @@
 """No one's email address is shown to anyone but its owner and staff: sellers are named by their
 display name wherever a product or a thread names them, buyers by their name or as
-"Customer <id>" wherever a seller sees them. The cast here has no names, so that any fallback
+"Customer <tag>" wherever a seller sees them. The cast here has no names, so that any fallback
 to the address would show."""
 
 import pytest
@@ -87,7 +87,7 @@ def test_the_sellers_inbox_names_a_nameless_buyer_as_a_customer(client, maker, q
 
     for url in ["/studio/inbox/", f"/studio/inbox/{thread.pk}/"]:
         page = shown(client, url)
-        assert f"Customer {quiet.pk}" in page, url
+        assert quiet.public_name in page, url
         assert QUIET not in page, url
 
 
@@ -96,7 +96,7 @@ def test_the_studio_names_a_products_owners_without_their_address(client, maker,
 
     page = shown(client, f"/studio/products/{kit.pk}/")
 
-    assert f"Customer {quiet.pk}" in page
+    assert quiet.public_name in page
     assert QUIET not in page
 
 
@@ -108,7 +108,7 @@ def test_support_emails_name_each_side_without_the_others_address(maker, quiet, 
     assert to_quiet
     assert all(QUIET not in str(message) for message in to_maker)
     assert all(MAKER not in str(message) for message in to_quiet)
-    assert any(f"Customer {quiet.pk} " in message["body"] for message in to_maker)
+    assert any(f"{quiet.public_name} " in message["body"] for message in to_maker)
     assert any("Maker Co answered" in message["body"] for message in to_quiet)
 
 

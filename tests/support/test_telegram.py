@@ -85,7 +85,7 @@ def test_the_texts_carry_no_buyer_address(buyer, seller, product):
 
     texts = [text for _, text in _told()]
     assert texts
-    named = f"Customer {buyer.pk}"
+    named = buyer.public_name
     assert all("buyer@example.com" not in text and named in text for text in texts)
 
 
