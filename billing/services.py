@@ -151,6 +151,15 @@ def order_cancel(*, order: Order) -> bool:
     )
 
 
+def order_flag(*, order: Order, problem: str) -> None:
+    """Paid, but what it paid for could not be given (an item's fulfilment said so): staff find
+    it under "needs review" in the admin, to refund it. In the caller's transaction."""
+    order.needs_review = problem[: Order._meta.get_field("needs_review").max_length]
+    Order.objects.filter(pk=order.pk).update(
+        needs_review=order.needs_review, updated_at=timezone.now()
+    )
+
+
 @transaction.atomic
 def order_expire_stale(*, now: datetime | None = None) -> int:
     """Expire pending orders left unpaid for PENDING_ORDER_EXPIRY_HOURS since they were started

@@ -24,7 +24,7 @@ from accounts.models import User
 from accounts.roles import STAFF
 from billing.models import Order
 from billing.providers import get_provider
-from billing.services import OrderRefused, order_start
+from billing.services import OrderRefused, order_cancel, order_flag, order_start
 from ops.notifications import queue_email
 from shop.catalog import catalog_changed
 from shop.models import Product
@@ -325,17 +325,40 @@ def support_paid(*, order: Order) -> None:
     """Billing's fulfilment of a support order (the webhook's transaction): its request opens;
     one cancelled by a chargeback opens again when the dispute is won."""
     request = SupportRequest.objects.select_for_update().filter(order=order).first()
+    if request is None:
+        request = _awaiting_another_order(order)
     if request is None or request.status not in (S.AWAITING_PAYMENT, S.CANCELLED):
+        why = f"its request is {request.get_status_display().lower()}" if request else "none"
+        order_flag(order=order, problem=f"paid for support, but no request awaited it ({why})")
         return
     if owned_purchase(user=request.buyer, product_id=request.product_id) is None:
-        # Eligibility is access's alone: paid for after access was revoked, it stays shut (and
-        # the payment is for staff to refund).
+        # Eligibility is access's alone: paid for after access was revoked, it stays shut.
         _end(request, S.CANCELLED, "access was revoked before the payment arrived")
+        order_flag(order=order, problem="paid for support after access was revoked")
         return
     request.status, request.ended_at, request.end_reason = S.OPEN, None, ""
     request.save(update_fields=["status", "ended_at", "end_reason"])
     _changed(request)
     _notify(request, "opened", key=f"support-{request.pk}-opened", message=request.messages.first())
+
+
+def _awaiting_another_order(order: Order) -> SupportRequest | None:
+    """A support order paid late (cancelled or expired, its checkout still open at the
+    provider) after its request went on to a new order: the request is the buyer's one awaiting
+    payment for the product. It takes this payment, and the new order, now not needed, is
+    cancelled (paid all the same, it is flagged for a refund like any payment with no request)."""
+    request = (
+        SupportRequest.objects.select_for_update(of=("self",))
+        .select_related("order")
+        .filter(buyer_id=order.buyer_id, product_id=order.product_id, status=S.AWAITING_PAYMENT)
+        .first()
+    )
+    if request is None:
+        return None
+    order_cancel(order=request.order)
+    request.order = order
+    request.save(update_fields=["order"])
+    return request
 
 
 def support_refunded(*, order: Order, reason: str) -> None:

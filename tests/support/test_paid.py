@@ -179,3 +179,59 @@ def test_a_seller_who_owns_their_own_product_cannot_pay_themselves_for_support(c
     assert "sellers cannot buy what they sell" in response.content.decode()
     assert not Order.objects.exists()
     assert not SupportRequest.objects.exists()
+
+
+def test_a_late_payment_of_a_cancelled_order_opens_the_request_that_moved_to_a_new_one(
+    client, buyer, product
+):
+    from billing.services import order_cancel
+    from support.services import request_payment_order
+
+    request = _start(buyer, product)
+    first = request.order
+    order_cancel(order=first)
+    second = request_payment_order(request=request)
+
+    deliver(client, "payment.succeeded", payment_data(first))
+
+    request.refresh_from_db()
+    second.refresh_from_db()
+    assert (request.status, request.order) == (S.OPEN, first)
+    assert second.status == "cancelled"
+    assert Order.objects.exclude(needs_review="").count() == 0
+
+
+def test_both_orders_paid_the_second_is_flagged_for_a_refund(client, buyer, product):
+    from billing.services import order_cancel
+    from support.services import request_payment_order
+
+    request = _start(buyer, product)
+    first = request.order
+    order_cancel(order=first)
+    second = request_payment_order(request=request)
+
+    deliver(client, "payment.succeeded", payment_data(second))
+    deliver(client, "payment.succeeded", payment_data(first, payment_id="pay_2"))
+
+    request.refresh_from_db()
+    first.refresh_from_db()
+    assert (request.status, request.order) == (S.OPEN, second)
+    assert first.status == "paid"
+    assert first.needs_review == "paid for support, but no request awaited it (none)"
+
+
+def test_paid_for_after_access_was_revoked_the_order_is_flagged_for_a_refund(
+    client, buyer, product
+):
+    from access.services import access_revoke
+
+    request = _start(buyer, product)
+    access_revoke(user=buyer, product=product, reason="staff", via="test")
+
+    deliver(client, "payment.succeeded", payment_data(request.order))
+
+    request.order.refresh_from_db()
+    assert request.order.status == "paid"
+    assert request.order.needs_review == (
+        "paid for support, but no request awaited it (its request is closed)"
+    )
