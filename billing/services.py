@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from access.selectors import owned_purchase
 from access.services import access_grant, access_revoke
 from accounts.models import User
 from billing import notices
@@ -325,7 +326,10 @@ def _settle_access(order: Order, *, owned_before: bool) -> None:
 
 
 def order_grant_product(*, order: Order) -> None:
-    """The "product" item's fulfilment: the buyer owns the product (again, after a dispute won)."""
+    """The "product" item's fulfilment: the buyer owns the product (again, after a dispute won).
+    Owned already (an older order paid late, after a newer one), it was paid for twice."""
+    if owned_purchase(user=order.buyer, product_id=order.product_id) is not None:
+        order_flag(order=order, problem="paid for a product the buyer already owned")
     access_grant(
         user=order.buyer,
         product=order.product,

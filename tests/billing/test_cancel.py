@@ -103,6 +103,21 @@ def test_a_payment_arriving_after_the_cancel_pays_the_order_grants_and_sends_the
     assert "Your receipt for Budget Kit" in [m.subject for m in mail.outbox]
 
 
+def test_a_cancelled_order_paid_after_a_newer_one_is_flagged_for_a_refund(client, buyer, order):
+    order_cancel(order=order)
+    newer = pending_order(buyer, order.product)
+    deliver(client, "payment.succeeded", payment_data(newer, payment_id="pay_new"))
+
+    deliver(client, "payment.succeeded", payment_data(order, payment_id="pay_old"))
+
+    order.refresh_from_db()
+    newer.refresh_from_db()
+    assert (order.status, newer.status) == ("paid", "paid")
+    assert order.needs_review == "paid for a product the buyer already owned"
+    assert newer.needs_review == ""
+    assert user_owns(user=buyer, product=order.product)
+
+
 def test_only_the_buyer_cancels(client, buyer, stranger, staff, order):
     response = client.post(_url(order))
     assert response["Location"].startswith("/accounts/login/?next=")
