@@ -14,7 +14,7 @@ from tests.browser.conftest import check_page, overflow
 from tests.conftest import PASSWORD
 from tests.shop.test_catalog import publish
 
-CLOSED = "We’ll be back soon"
+CLOSED = "We\u2019ll be back soon"
 
 
 @pytest.fixture

@@ -270,7 +270,9 @@ def test_an_expected_end_that_has_passed_says_it_is_taking_longer(client):
     assert "taking a little longer" in response.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/", "/products/", "/library/", "/no/such/page/", "/accounts/login/"])
+@pytest.mark.parametrize(
+    "url", ["/", "/products/", "/library/", "/no/such/page/", "/accounts/login/"]
+)
 def test_every_page_is_closed_to_a_visitor(client, url):
     close_shop()
 

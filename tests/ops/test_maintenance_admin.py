@@ -84,9 +84,7 @@ def test_switching_off_opens_the_shop(admin_client_staff):
 
 
 def test_an_end_in_the_past_is_refused_and_changes_nothing(admin_client_staff):
-    response = switch(
-        admin_client_staff, is_on=True, ends_at=timezone.now() - timedelta(hours=1)
-    )
+    response = switch(admin_client_staff, is_on=True, ends_at=timezone.now() - timedelta(hours=1))
 
     assert response.status_code == 200
     assert "has already passed" in response.content.decode()

@@ -38,7 +38,8 @@ def test_on_closes_the_shop_with_a_message_and_an_end_in_the_shops_time_zone(set
     out = run("on", "--message", "Moving house", "--until", text)
 
     closed = row()
-    assert closed.is_on and closed.message == "Moving house"
+    assert closed.is_on
+    assert closed.message == "Moving house"
     assert closed.ends_at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d %H:%M") == text
     assert closed.changed_by is None
     assert "closed to visitors" in out
@@ -110,7 +111,7 @@ def test_a_message_too_long_is_an_error_that_changes_nothing():
 )
 def test_bad_input_exits_non_zero_from_the_command_line(args, code, said):
     # Refused before the database is asked, so the real command runs here, in its own process.
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 - this interpreter, our own manage.py
         [sys.executable, "manage.py", "maintenance", *args],
         cwd=settings.BASE_DIR,
         capture_output=True,
