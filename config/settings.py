@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After the user and htmx are known: staff pass, htmx requests are told to reload.
+    "ops.middleware.MaintenanceMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
 
@@ -101,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ops.context_processors.site",
+                "ops.context_processors.maintenance",
                 "accounts.context_processors.places",
             ],
         },
@@ -148,6 +151,12 @@ else:
     }
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Maintenance mode (ops.maintenance): seconds each app server may go on using its cached copy
+# of the switch; a switch deletes the copy, so this bounds only a copy that outlived it.
+MAINTENANCE_CACHE_SECONDS = env_int("MAINTENANCE_CACHE_SECONDS", 10)
+if MAINTENANCE_CACHE_SECONDS <= 0:
+    raise ImproperlyConfigured("MAINTENANCE_CACHE_SECONDS must be a positive number of seconds.")
 
 # Cache and task queue: in-process by default, both on Redis through REDIS_URL. A Redis that
 # refuses or hangs costs a call at most REDIS_TIMEOUT_MS, and then nothing for a few seconds

@@ -3,8 +3,12 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.utils.cache import patch_cache_control
+from django.shortcuts import render
+from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.functional import cached_property
 
+from ops.maintenance import MaintenanceState, is_staff, maintenance_state
 from ops.text import unstorable
 
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
@@ -61,3 +65,62 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+# What stays open while the shop is closed for maintenance, by URL name. The admin gates itself
+# (anyone may reach its sign-in page; only staff get further), payment webhooks must not be
+# lost (a provider gives up retrying after a while), nor the Telegram bot's updates (a
+# seller's link), and /healthz reports the mode. The dev provider's hosted checkout stands for
+# Dodo's, which is not ours to close: a buyer mid-payment finishes paying there.
+OPEN_NAMESPACES = {"admin"}
+OPEN_VIEWS = {
+    "healthz",
+    "billing:dodo_webhook",
+    "billing:dev_checkout",
+    "telegram_webhook",
+    # Local media in development (django.conf.urls.static); a bucket or CDN in production.
+    "django.views.static.serve",
+}
+
+
+def _open_while_closed(path: str) -> bool:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return match.view_name in OPEN_VIEWS or bool(OPEN_NAMESPACES.intersection(match.namespaces))
+
+
+def _closed_page(request: HttpRequest, state: MaintenanceState) -> HttpResponse:
+    response = render(request, "503.html", {"maintenance": state}, status=503)
+    response["Retry-After"] = str(state.retry_after())
+    if request.htmx:
+        # htmx 2 swaps no 5xx answer, so a fragment request would fail silently; it acts on
+        # HX-Refresh whatever the status, and the reload lands on this page in full.
+        response["HX-Refresh"] = "true"
+    # Kept by no cache, shared or the browser's: the shop must show as soon as it opens.
+    add_never_cache_headers(response)
+    return response
+
+
+class MaintenanceMiddleware:
+    """While the shop is closed for maintenance (ops.maintenance), every request but those to
+    OPEN_VIEWS and the admin, and those of signed-in staff, answers 503 with the closed page.
+    Static files never get here (WhiteNoise answers them first). Costs one cache get per
+    request on a warm cache; the path is resolved only while the shop is closed."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    @cached_property
+    def healthz_path(self) -> str:
+        return reverse("healthz")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == self.healthz_path:
+            # It reports the mode itself, within its deadline even with a database that hangs.
+            return self.get_response(request)
+        request.maintenance = state = maintenance_state()
+        if not state.is_on or _open_while_closed(request.path_info) or is_staff(request.user):
+            return self.get_response(request)
+        return _closed_page(request, state)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -39,3 +40,42 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# Maintenance mode (ops.maintenance, ops.services).
+
+
+class Maintenance(models.Model):
+    """Whether the shop is closed to visitors for maintenance: one row, pk 1, written only by
+    ops.services (maintenance_start, maintenance_end) and read through the cache by
+    ops.maintenance. No row at all reads as open."""
+
+    SINGLE_PK = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLE_PK, editable=False)
+    is_on = models.BooleanField("closed for maintenance", default=False)
+    message = models.TextField(
+        max_length=500,
+        blank=True,
+        help_text="What visitors read on the closed page. Blank: a friendly default.",
+    )
+    ends_at = models.DateTimeField(
+        "expected end",
+        null=True,
+        blank=True,
+        help_text="When you expect to open again; shown to visitors and sent as Retry-After.",
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "maintenance mode"
+        verbose_name_plural = "maintenance mode"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="ops_maintenance_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return "Closed for maintenance" if self.is_on else "Open"

@@ -25,6 +25,7 @@ from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 
 from ops.htmx import wants_fragment
+from ops.maintenance import OPEN
 
 NONCE_PLACEHOLDER = "__tessera-csp-nonce__"
 CSRF_PLACEHOLDER = "__tessera-csrf-token__"
@@ -90,6 +91,9 @@ def _cacheable_request(request: HttpRequest, *, signed_in: bool) -> bool:
         request.method in ("GET", "HEAD")
         and request.user.is_authenticated == signed_in
         and not len(get_messages(request))
+        # While the shop is closed only staff get pages, with a banner that must neither be
+        # kept for after nor be missing from a page kept from before (ops.maintenance).
+        and not getattr(request, "maintenance", OPEN).is_on
     )
 
 

@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from ops.maintenance import maintenance_state
+
 logger = logging.getLogger(__name__)
 
 
@@ -66,6 +68,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
     The cache is only checked when it is shared (Redis): the local-memory one cannot fail.
     Errors are logged, never echoed: connection strings would leak.
+
+    `maintenance` says whether the shop is closed to visitors, without changing the status:
+    the status tells a load balancer whether this server can serve, and a closed shop is
+    served (to staff, webhooks, the closed page) by healthy servers; answering 503 would have
+    the balancer take every one of them out, webhooks and admin included.
     """
     checks = {"database": _database_answers_in_time()}
     if settings.REDIS_URL:
@@ -74,6 +81,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body = {
         "status": "unavailable" if failing else "ok",
         "checks": {part: "ok" if answered else "down" for part, answered in checks.items()},
+        # Not asked of a database that just failed to answer in time: this must answer fast.
+        "maintenance": "on" if maintenance_state(ask_database=checks["database"]).is_on else "off",
     }
     return JsonResponse(body, status=503 if failing else 200)
 

@@ -10,7 +10,7 @@ from access.admin import AccessEventAdmin, OwnersInline, PurchasedProductAdmin
 from access.models import AccessEvent, Download, PurchasedProduct
 from access.selectors import owned_files
 from access.services import access_grant, access_revoke, download_record
-from tests.conftest import add_version, make_product, make_user
+from tests.conftest import add_version, make_product, make_user, warm_maintenance_state
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +106,7 @@ def test_the_list_reads_a_fixed_number_of_queries(
     for title in ["One", "Two", "Three"]:
         bought(buyer, make_product(seller, title=title))
     client.force_login(staff)
+    warm_maintenance_state()
 
     with django_assert_num_queries(4):
         response = client.get(GRANTS)

@@ -20,7 +20,7 @@ def test_healthz_is_200_when_everything_answers(client, settings):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+    assert response.json() == {"status": "ok", "checks": {"database": "ok"}, "maintenance": "off"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -46,6 +46,7 @@ def test_healthz_checks_the_cache_when_redis_is_configured(client, settings, mon
     assert json.loads(response.content) == {
         "status": "unavailable",
         "checks": {"database": "ok", "cache": "down"},
+        "maintenance": "off",
     }
 
 

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from shop.models import Category
 from shop.services import product_archive, product_publish
-from tests.conftest import add_version, make_product, make_seller
+from tests.conftest import add_version, make_product, make_seller, warm_maintenance_state
 
 pytestmark = pytest.mark.django_db
 
@@ -199,6 +199,7 @@ def test_query_count_does_not_grow_with_products(client, seller, url):
         return len(queries)
 
     publish(seller, "Product first")
+    warm_maintenance_state()
     few = count()
     for n in range(20):
         publish(seller, f"Product {n}")
@@ -207,6 +208,7 @@ def test_query_count_does_not_grow_with_products(client, seller, url):
 
 
 def test_catalog_query_counts_are_pinned(client, shelf, django_assert_num_queries):
+    warm_maintenance_state()
     # session-less anonymous request: count, page, categories for the filter (the partial
     # draws the filters again, out of band)
     with django_assert_num_queries(3):

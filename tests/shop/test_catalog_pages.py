@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from shop.catalog import catalog_changed
 from shop.models import Product
-from tests.conftest import make_product
+from tests.conftest import make_product, warm_maintenance_state
 from tests.shop.test_catalog import HTMX, publish, titles
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +73,7 @@ def test_pages_go_on_past_the_count_limit(client, seller):
 
 def test_query_counts_stay_flat_from_page_to_page(client, seller):
     shelve(seller, 1_030)
+    warm_maintenance_state()
     queries = []
 
     walk(client, "/products/", queries=queries)
