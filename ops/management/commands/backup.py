@@ -36,7 +36,7 @@ class Command(BaseCommand):
         rows = [
             (
                 backup.name,
-                f"{timesince(backup.created_at, now)} ago",
+                _age(backup.created_at, now),
                 _size(backup.size),
                 # Made elsewhere, or before the database was restored: no row here.
                 recorded[backup.name].status if backup.name in recorded else "not recorded",
@@ -46,7 +46,7 @@ class Command(BaseCommand):
         ]
         stored_names = {backup.name for backup in stored}
         rows += [
-            (backup.name, f"{timesince(backup.started_at, now)} ago", "-", backup.status, "-")
+            (backup.name, _age(backup.started_at, now), "-", backup.status, "-")
             for backup in recorded.values()
             if backup.name not in stored_names
             and backup.status in (Backup.Status.FAILED, Backup.Status.RUNNING)
@@ -61,4 +61,9 @@ class Command(BaseCommand):
 
 
 def _size(size: int) -> str:
+    # Non-breaking spaces are for pages; a terminal's columns want plain ones.
     return filesizeformat(size).replace("\xa0", " ")
+
+
+def _age(when, now) -> str:
+    return f"{timesince(when, now)} ago".replace("\xa0", " ")
