@@ -396,6 +396,7 @@ def backup_restore(
                     "--single-transaction",
                     "--exit-on-error",
                     "--no-password",
+                    f"--dbname={database['NAME']}",
                     str(dump),
                 ],
                 database,
@@ -453,7 +454,7 @@ def _is_part_name(name: str) -> bool:
     path = PurePosixPath(name)
     if path.is_absolute() or ".." in path.parts:
         return False
-    return name in DATABASE_PARTS.values() or path.parts[0] in FOLDERS and len(path.parts) > 1
+    return name in DATABASE_PARTS.values() or (path.parts[0] in FOLDERS and len(path.parts) > 1)
 
 
 def _sqlite_restore(dump: Path, connection, path: str) -> None:
