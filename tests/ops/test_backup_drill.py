@@ -89,9 +89,7 @@ def test_a_backup_by_the_periodic_task_restores_into_a_fresh_database_with_every
     assert all(sums.values())
 
 
-def test_a_corrupted_backup_is_refused_and_the_fresh_database_stays_empty(
-    fresh_database, settings
-):
+def test_a_corrupted_backup_is_refused_and_the_fresh_database_stays_empty(fresh_database, settings):
     call_command("seed_demo", stdout=io.StringIO())
     back_up.call_local()
     backup = Backup.objects.get()

@@ -79,7 +79,10 @@ def test_a_backup_in_the_bucket_restores(bucket, buyer):
 
 
 def test_a_bucket_that_refuses_records_and_alerts_the_failure(
-    s3, moto_endpoint, settings, staff  # noqa: F811
+    s3,
+    moto_endpoint,  # noqa: F811
+    settings,
+    staff,
 ):
     refusing = backups_s3("no-such-bucket", moto_endpoint)
     settings.STORAGES = {**settings.STORAGES, "backups": refusing}

@@ -57,7 +57,8 @@ class Command(BaseCommand):
         header = ("name", "age", "size", "status", "sha256")
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
         for row in [header, *rows]:
-            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+            cells = zip(row, widths, strict=True)
+            self.stdout.write("  ".join(cell.ljust(width) for cell, width in cells))
 
 
 def _size(size: int) -> str:

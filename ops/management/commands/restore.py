@@ -43,8 +43,7 @@ class Command(BaseCommand):
         # production (config/settings.py), where a restore is for the owner to mean twice.
         if not settings.DEBUG and not force:
             raise CommandError(
-                "DEBUG is off: this looks like production. Add --force if you mean to "
-                "restore here."
+                "DEBUG is off: this looks like production. Add --force if you mean to restore here."
             )
         try:
             backup_restore(name=name, database=database, log=self.stdout.write)
