@@ -47,9 +47,9 @@ class Backup(models.Model):
 
     class Status(models.TextChoices):
         RUNNING = "running"
-        OK = "ok"
+        OK = "ok", "OK"
         FAILED = "failed"
-        DELETED = "deleted", "deleted (retention)"
+        DELETED = "deleted", "Deleted (retention)"
 
     name = models.CharField(max_length=100, unique=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.RUNNING)

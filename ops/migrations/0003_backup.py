@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, unique=True)),
-                ('status', models.CharField(choices=[('running', 'Running'), ('ok', 'Ok'), ('failed', 'Failed'), ('deleted', 'deleted (retention)')], default='running', max_length=10)),
+                ('status', models.CharField(choices=[('running', 'Running'), ('ok', 'OK'), ('failed', 'Failed'), ('deleted', 'Deleted (retention)')], default='running', max_length=10)),
                 ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
                 ('size', models.PositiveBigIntegerField(blank=True, help_text='Bytes stored', null=True)),
