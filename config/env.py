@@ -56,3 +56,22 @@ def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {value!r}")
     return value
+
+
+def env_crontab(name: str, default: str) -> dict[str, str]:
+    """A five-field cron schedule ("minute hour day month day-of-week", e.g. "0 2 * * *") as
+    huey.crontab's keyword arguments, checked by huey itself so that a typo stops the start."""
+    from huey import crontab
+
+    raw = env_str(name, default)
+    fields = raw.split()
+    if len(fields) != 5:
+        raise ImproperlyConfigured(
+            f"{name} must have five fields (minute hour day month day-of-week); got {raw!r}"
+        )
+    schedule = dict(zip(("minute", "hour", "day", "month", "day_of_week"), fields, strict=True))
+    try:
+        crontab(**schedule, strict=True)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} is not a cron schedule: {error}; got {raw!r}") from None
+    return schedule

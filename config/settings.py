@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.env import env_bool, env_choice, env_crontab, env_int, env_list, env_str
 from ops.redis import fail_fast_pool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -321,6 +321,26 @@ S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY")
 S3_PUBLIC_BUCKET = env_str("S3_PUBLIC_BUCKET")
 S3_PUBLIC_CUSTOM_DOMAIN = env_str("S3_PUBLIC_CUSTOM_DOMAIN")
 S3_PRIVATE_BUCKET = env_str("S3_PRIVATE_BUCKET")
+S3_BACKUP_BUCKET = env_str("S3_BACKUP_BUCKET")
+# Backups (ops.backups): the database and, where they are local folders, the media and private
+# files, made by a periodic task on BACKUP_CRONTAB (huey's clock is UTC) or `manage.py backup`.
+BACKUP_DIR = Path(env_str("BACKUP_DIR") or VAR_DIR / "backups").resolve()
+if BACKUP_DIR.is_relative_to(Path(MEDIA_ROOT).resolve()):
+    # Media is served to anyone who knows a file's name.
+    raise ImproperlyConfigured(f"BACKUP_DIR must not be inside MEDIA_ROOT; got {BACKUP_DIR}")
+BACKUP_CRONTAB = env_crontab("BACKUP_CRONTAB", "0 2 * * *")
+# Kept after each backup: the newest of each of the last BACKUP_KEEP_DAILY days that have one,
+# and the newest of each of the last BACKUP_KEEP_WEEKLY weeks that have one.
+BACKUP_KEEP_DAILY = env_int("BACKUP_KEEP_DAILY", 7)
+BACKUP_KEEP_WEEKLY = env_int("BACKUP_KEEP_WEEKLY", 4)
+if BACKUP_KEEP_DAILY < 1 or BACKUP_KEEP_WEEKLY < 0:
+    raise ImproperlyConfigured(
+        "BACKUP_KEEP_DAILY must be 1 or more (the newest backup is always kept), "
+        "BACKUP_KEEP_WEEKLY 0 or more."
+    )
+# pg_dump and pg_restore must be at least the server's major version.
+BACKUP_PG_DUMP = env_str("BACKUP_PG_DUMP", "pg_dump")
+BACKUP_PG_RESTORE = env_str("BACKUP_PG_RESTORE", "pg_restore")
 
 
 def _s3(bucket: str, **options: object) -> dict:
@@ -356,6 +376,12 @@ STORAGES = {
         _s3(S3_PRIVATE_BUCKET, default_acl="private", querystring_auth=True, querystring_expire=60)
         if S3_PRIVATE_BUCKET
         else {"BACKEND": "ops.storage.PrivateFileSystemStorage"}
+    ),
+    # Backups (ops.backups): a private bucket, or a local folder that is never served.
+    "backups": (
+        _s3(S3_BACKUP_BUCKET, default_acl="private", querystring_auth=True, querystring_expire=60)
+        if S3_BACKUP_BUCKET
+        else {"BACKEND": "ops.storage.BackupFileSystemStorage"}
     ),
     "staticfiles": {
         "BACKEND": (

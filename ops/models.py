@@ -79,3 +79,31 @@ class Maintenance(models.Model):
 
     def __str__(self) -> str:
         return "Closed for maintenance" if self.is_on else "Open"
+
+
+# Backups (ops.backups).
+
+
+class Backup(models.Model):
+    """One attempt at a backup (ops.backups): when, how it ended, and what it left in the
+    "backups" storage. A failed attempt keeps its error for staff and leaves nothing stored."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        OK = "ok", "OK"
+        FAILED = "failed"
+        DELETED = "deleted", "Deleted (retention)"
+
+    name = models.CharField(max_length=100, unique=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.RUNNING)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes stored")
+    checksum = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the archive")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name

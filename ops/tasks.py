@@ -1,3 +1,4 @@
+from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -21,3 +22,13 @@ def send_due_notices() -> None:
 @db_periodic_task(crontab(minute="17", hour="3"))
 def forget_sent_notices() -> None:
     notices_forget_sent()
+
+
+@db_periodic_task(crontab(**settings.BACKUP_CRONTAB))
+def back_up() -> None:
+    """The scheduled backup, also queued by the admin's "Back up now". Not retried: a failure
+    is recorded and alerted by the service, and the next run is a fresh attempt."""
+    # Imported here: ops.backups alerts through ops.notifications, which imports this module.
+    from ops.backups import backup_create
+
+    backup_create()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.env import env_bool, env_choice, env_crontab, env_int, env_list, env_str
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -190,3 +190,35 @@ def test_a_redis_timeout_of_zero_refuses_to_start():
 
     assert result.returncode != 0
     assert "REDIS_TIMEOUT_MS must be a positive" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("raw", "says"), [("0 25 * * *", "not a cron schedule"), ("0 2 * *", "five fields")]
+)
+def test_a_malformed_backup_schedule_fails_loudly(monkeypatch, raw, says):
+    monkeypatch.setenv("BACKUP_CRONTAB", raw)
+
+    with pytest.raises(ImproperlyConfigured, match=says):
+        env_crontab("BACKUP_CRONTAB", "0 2 * * *")
+
+
+def test_the_backup_schedule_defaults_to_two_in_the_morning(monkeypatch):
+    monkeypatch.delenv("BACKUP_CRONTAB", raising=False)
+
+    assert env_crontab("BACKUP_CRONTAB", "0 2 * * *") == {
+        "minute": "0",
+        "hour": "2",
+        "day": "*",
+        "month": "*",
+        "day_of_week": "*",
+    }
+
+
+def test_a_bad_backup_schedule_or_folder_refuses_to_start(tmp_path):
+    schedule = _manage("check", BACKUP_CRONTAB="every night")
+    inside_media = _manage("check", VAR_DIR=str(tmp_path), BACKUP_DIR=str(tmp_path / "media/b"))
+
+    assert schedule.returncode != 0
+    assert "BACKUP_CRONTAB" in schedule.stderr
+    assert inside_media.returncode != 0
+    assert "BACKUP_DIR must not be inside MEDIA_ROOT" in inside_media.stderr
