@@ -420,3 +420,17 @@ def test_no_query_asks_whether_google_is_on(client, google_stub, django_assert_n
         response = client.get("/accounts/login/")
 
     assert "Continue with Google" in response.text
+
+
+def test_staff_see_a_users_google_account_and_no_google_client_to_edit(
+    client, staff, buyer, google_stub, django_capture_on_commit_callbacks
+):
+    _sign_in(client, google_stub, buyer.email, django_capture_on_commit_callbacks)
+    client.force_login(staff)
+
+    listed = client.get("/admin/socialaccount/socialaccount/")
+
+    assert listed.status_code == 200
+    assert buyer.email in listed.text
+    assert client.get("/admin/socialaccount/socialapp/").status_code == 404
+    assert client.get("/admin/socialaccount/socialtoken/").status_code == 404
