@@ -24,10 +24,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return landing_url(request.user)
 
-    def get_signup_redirect_url(self, request: HttpRequest) -> str:
-        # A new user signed in at once (by Google) belongs where any sign-in takes them.
-        return landing_url(request.user)
-
     def new_user(self, request: HttpRequest) -> User:
         return User(is_customer=True)
 

@@ -46,7 +46,7 @@ def test_with_both_the_client_is_configured_and_googles_page_may_be_posted_to(tm
         "' '.join(s.SECURE_CSP['form-action']))"
     )
 
-    result = _manage("shell", "--verbosity", "0", "--no-imports", "-c", probe, tmp_path=tmp_path, **ON)
+    result = _manage("shell", "--no-imports", "-c", probe, tmp_path=tmp_path, **ON)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
@@ -63,7 +63,7 @@ def test_without_them_google_is_off_and_its_page_is_not_allowed(tmp_path):
         "print(google.is_set_up(), ' '.join(s.SECURE_CSP['form-action']))"
     )
 
-    result = _manage("shell", "--verbosity", "0", "--no-imports", "-c", probe, tmp_path=tmp_path)
+    result = _manage("shell", "--no-imports", "-c", probe, tmp_path=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "'self'"]
