@@ -1,6 +1,7 @@
 """Sign-in with Google, through allauth's Google provider talking to a local stub of Google's
 endpoints over HTTP (tests/accounts/google_stub.py): nothing reaches the network."""
 
+import time
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -434,3 +435,35 @@ def test_staff_see_a_users_google_account_and_no_google_client_to_edit(
     assert buyer.email in listed.text
     assert client.get("/admin/socialaccount/socialapp/").status_code == 404
     assert client.get("/admin/socialaccount/socialtoken/").status_code == 404
+
+
+def test_a_verified_google_address_over_an_unconfirmed_sign_up_locks_out_its_password(
+    client, google_stub, django_capture_on_commit_callbacks
+):
+    # Someone signed up with the address and never confirmed it, perhaps not its owner: the
+    # owner, coming by Google, must confirm it by email, and the password set by whoever
+    # signed up stops working (allauth's rule).
+    squatter = make_user("owner@gmail.com", verified=False)
+
+    response = _sign_in(client, google_stub, squatter.email, django_capture_on_commit_callbacks)
+
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert _signed_in(client) is None
+    squatter.refresh_from_db()
+    assert not squatter.has_usable_password()
+    assert [m.to for m in mail.outbox][-1] == ["owner@gmail.com"]
+
+
+def test_google_answering_too_slowly_ends_on_the_error_page_in_time(client, settings, google_stub):
+    settings.SOCIALACCOUNT_REQUESTS_TIMEOUT = 0.5
+    google_stub.delay = 3
+    query = _start(client)
+    code = google_stub.code_for("new@gmail.com")
+
+    started = time.monotonic()
+    response = client.get(CALLBACK, {"code": code, "state": query["state"]})
+
+    assert time.monotonic() - started < 2
+    assert response.status_code == 401
+    assert REFUSED in response.text
+    assert not User.objects.exists()
