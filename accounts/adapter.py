@@ -1,6 +1,8 @@
 from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
@@ -44,6 +46,40 @@ class AccountAdapter(DefaultAccountAdapter):
         if ip is None:
             raise PermissionDenied("Unable to determine client IP address")
         return ip
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Google sign-in (accounts.google). A new user is made by AccountAdapter.new_user: a
+    customer, as by email sign-up."""
+
+    def list_apps(self, request, provider=None, client_id=None) -> list:
+        # From settings only: no query on every page that asks whether Google is on, and no
+        # SocialApp row added in the admin can sit beside the configured client (allauth
+        # refuses to choose between two).
+        from allauth.socialaccount.models import SocialApp  # not at import: models load later
+
+        apps = []
+        for provider_id, config in settings.SOCIALACCOUNT_PROVIDERS.items():
+            for app in config.get("APPS", []):
+                if provider not in (None, provider_id) or client_id not in (
+                    None,
+                    app["client_id"],
+                ):
+                    continue
+                apps.append(
+                    SocialApp(
+                        provider=provider_id,
+                        client_id=app["client_id"],
+                        secret=app["secret"],
+                        key=app.get("key", ""),
+                        settings=app.get("settings", {}),
+                    )
+                )
+        return apps
+
+    def get_connect_redirect_url(self, request: HttpRequest, socialaccount) -> str:
+        # allauth's page of connected accounts is not offered (accounts.google).
+        return landing_url(request.user)
 
 
 def _on_site(value, request: HttpRequest | None):

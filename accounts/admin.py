@@ -1,3 +1,4 @@
+from allauth.socialaccount.models import SocialApp, SocialToken
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -7,6 +8,11 @@ from django.utils.html import format_html_join
 
 from accounts.models import TelegramLink, User
 from accounts.services import display_name_clean, telegram_link_disconnect, user_start_selling
+
+# Google's client is read from settings (GOOGLE_CLIENT_ID), and no Google token is kept: a row
+# made here would be ignored. A user's connected Google account stays listed, to remove.
+admin.site.unregister(SocialApp)
+admin.site.unregister(SocialToken)
 
 
 class _NormalizedEmail:

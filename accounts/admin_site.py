@@ -1,8 +1,9 @@
 """The admin site, with everything about a person's account in one "Accounts" section.
 
-Users and their Telegram links are this app's; email addresses are allauth's (its app is also
-called "Accounts"), groups are Django's auth app's. Each app keeps its models and URLs; only
-the admin's lists of sections (the index, a section's page, the sidebar) fold them together.
+Users and their Telegram links are this app's; email addresses and connected Google accounts
+are allauth's (its apps are also called "Accounts" and "Social Accounts"), groups are Django's
+auth app's. Each app keeps its models and URLs; only the admin's lists of sections (the index,
+a section's page, the sidebar) fold them together.
 Installed in place of django.contrib.admin (INSTALLED_APPS), as Django documents.
 """
 
@@ -14,7 +15,7 @@ from django.urls import reverse
 
 ACCOUNTS = "accounts"
 # App label: the section its models are listed in.
-FOLDED = {"auth": ACCOUNTS, "account": ACCOUNTS}
+FOLDED = {"auth": ACCOUNTS, "account": ACCOUNTS, "socialaccount": ACCOUNTS}
 
 
 class AdminSite(admin.AdminSite):

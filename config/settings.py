@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "allauth",
     "allauth.account",
+    # Always installed, so that the tables and migrations do not depend on the environment;
+    # Google sign-in itself is on only with GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
     "ops",
     "accounts",
     "shop",
@@ -261,6 +265,45 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 
+# Sign-in with Google (allauth's Google provider), on when both GOOGLE_CLIENT_ID and
+# GOOGLE_CLIENT_SECRET are set (an OAuth client of type "Web application" in Google Cloud).
+# Off, no button shows and its pages answer 404 (accounts.google). The app is read from here,
+# never from a SocialApp row. A Google account whose address Google has verified signs into
+# the user with that address (any role); a new one becomes a customer, with no password until
+# they set one by a reset.
+GOOGLE_CLIENT_ID = env_str("GOOGLE_CLIENT_ID")
+GOOGLE_CLIENT_SECRET = env_str("GOOGLE_CLIENT_SECRET")
+if bool(GOOGLE_CLIENT_ID) != bool(GOOGLE_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "Google sign-in needs both GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET (or neither, to "
+        "leave it off)."
+    )
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "google": {
+        "APPS": (
+            [{"client_id": GOOGLE_CLIENT_ID, "secret": GOOGLE_CLIENT_SECRET, "key": ""}]
+            if GOOGLE_CLIENT_ID
+            else []
+        ),
+        "SCOPE": ["openid", "email", "profile"],
+        # Lets someone signed into several Google accounts choose which one.
+        "AUTH_PARAMS": {"prompt": "select_account"},
+        "OAUTH_PKCE_ENABLED": True,
+    }
+}
+# Starting the dance takes a POST (with its CSRF token), so a link on another site cannot.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Google is trusted with the addresses it says it has verified: such an address signs into
+# the user who has it, and Google is then connected to that user. An address Google has not
+# verified never does (allauth matches verified ones only).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_QUERY_EMAIL = True
+# The shop reads the address and the name Google sends once; it keeps no Google tokens.
+SOCIALACCOUNT_STORE_TOKENS = False
+
 # Email: printed to the console by default (decoded, for a person to read), SMTP when EMAIL_HOST
 # is set.
 _email_host = env_str("EMAIL_HOST")
@@ -436,7 +479,8 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:", *_public_file_origins],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    # Google's sign-in page is reached by a form's redirect, which form-action also governs.
+    "form-action": [CSP.SELF, *(["https://accounts.google.com"] if GOOGLE_CLIENT_ID else [])],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -21,6 +21,8 @@ urlpatterns = [
     path("accounts/logout/", account_views.logout, name="account_logout"),
     path("accounts/email/", account_views.email_elsewhere, name="account_email"),
     path("accounts/password/change/", account_views.password_change_elsewhere),
+    # Google sign-in's pages in place of allauth's, none reachable while it is off.
+    path("accounts/", include("accounts.google")),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("telegram/webhook/", account_views.telegram_webhook, name="telegram_webhook"),

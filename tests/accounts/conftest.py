@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth.hashers import get_hasher
 
+from tests.accounts.google_stub import google_stub_running
+
 
 @pytest.fixture
 def password_hashes(monkeypatch):
@@ -16,3 +18,10 @@ def password_hashes(monkeypatch):
 
     monkeypatch.setattr(hasher, "encode", encode)
     return calls
+
+
+@pytest.fixture
+def google_stub(settings, monkeypatch):
+    """Google sign-in on, against a local stub of Google (tests/accounts/google_stub.py)."""
+    with google_stub_running(settings, monkeypatch) as stub:
+        yield stub

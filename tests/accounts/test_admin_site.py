@@ -25,18 +25,21 @@ def sections(html: str) -> dict[str, list[str]]:
     return found
 
 
+SECTION = ["Email addresses", "Groups", "Social accounts", "Telegram links", "Users"]
+
+
 def test_the_index_has_one_accounts_section(client, staff):
     client.force_login(staff)
 
     found = sections(client.get("/admin/").content.decode())
 
-    assert found["Accounts"] == ["Email addresses", "Groups", "Telegram links", "Users"]
+    assert found["Accounts"] == SECTION
     assert list(found).count("Accounts") == 1
     assert "Authentication and Authorization" not in found
     assert list(found) == sorted(found)
 
 
-@pytest.mark.parametrize("app_label", ["accounts", "account", "auth"])
+@pytest.mark.parametrize("app_label", ["accounts", "account", "auth", "socialaccount"])
 def test_each_folded_apps_page_shows_the_whole_section(client, staff, app_label):
     client.force_login(staff)
 
@@ -44,7 +47,7 @@ def test_each_folded_apps_page_shows_the_whole_section(client, staff, app_label)
 
     assert response.status_code == 200
     found = sections(response.content.decode())
-    assert found == {"Accounts": ["Email addresses", "Groups", "Telegram links", "Users"]}
+    assert found == {"Accounts": SECTION}
 
 
 def test_the_sidebar_lists_the_same_sections(client, staff):
@@ -53,7 +56,7 @@ def test_the_sidebar_lists_the_same_sections(client, staff):
     page = client.get("/admin/accounts/user/").content.decode()
     sidebar = re.search(r'<nav class="sticky" id="nav-sidebar"[^>]*>(.*?)</nav>', page, re.S)[1]
 
-    assert sections(sidebar)["Accounts"] == ["Email addresses", "Groups", "Telegram links", "Users"]
+    assert sections(sidebar)["Accounts"] == SECTION
     assert "Authentication and Authorization" not in sidebar
 
 
