@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from shop.models import Category, Product
 from shop.services import product_set_categories
+from tests.conftest import warm_maintenance_state
 from tests.shop.test_catalog import publish, titles
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,7 @@ def test_nothing_close_finds_nothing(client, shelf):
 def test_a_misspelt_search_costs_a_fixed_number_of_queries(
     client, shelf, django_assert_num_queries
 ):
+    warm_maintenance_state()
     # the count as typed (none), the threshold, the close count, the page, the categories
     with django_assert_num_queries(5):
         client.get("/products/?q=tempaltes")
