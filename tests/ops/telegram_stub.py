@@ -23,8 +23,10 @@ class BotApiStub:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 stub.requests.append((self.path, body, self.headers.get("Content-Type")))
-                time.sleep(stub.delay)
+                # The answer is taken before the delay: a request a test gave up waiting for
+                # must not wake later and take an answer meant for the next test's request.
                 status, payload = stub.answers.pop(0) if stub.answers else OK
+                time.sleep(stub.delay)
                 data = json.dumps(payload).encode()
                 try:
                     self.send_response(status)
