@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
@@ -49,6 +49,9 @@ CHUNK = 1024 * 1024
 DATABASE_PARTS = {"postgresql": "database.pgdump", "sqlite": "database.sqlite3"}
 # Where a folder's files go in the archive, by the storage that keeps them.
 FOLDERS = {"media": "default", "private": "private"}
+# Longer than any backup here takes: an attempt still "running" after this was cut short (its
+# worker killed or the machine restarted) and will never finish.
+INTERRUPTED_AFTER = timedelta(hours=12)
 
 
 class BackupFailed(Exception):
@@ -97,6 +100,7 @@ def backup_create(*, now: datetime | None = None) -> Backup:
     """Back up the default database (and local folders) to the backups storage, then apply
     retention. A failure is recorded on the returned row and alerted, never raised."""
     now = now or timezone.now()
+    _interrupted_failed(now=now)
     backup = Backup.objects.create(
         name=f"tessera-{now:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}", started_at=now
     )
@@ -122,6 +126,17 @@ def backup_create(*, now: datetime | None = None) -> Backup:
             )
     backup.refresh_from_db()
     return backup
+
+
+def _interrupted_failed(*, now: datetime) -> None:
+    """Attempts cut short are recorded as failed, and told to staff like any failure; what one
+    stored (an archive without its manifest: never listed, never restored) is deleted."""
+    storage = backup_storage()
+    cutoff = now - INTERRUPTED_AFTER
+    for backup in Backup.objects.filter(status=Backup.Status.RUNNING, started_at__lt=cutoff):
+        _delete_quietly(storage, f"{backup.name}.tar")
+        hours = INTERRUPTED_AFTER // timedelta(hours=1)
+        _backup_failed(backup, error=f"interrupted: still unfinished {hours} hours after it began")
 
 
 def _describe(error: Exception) -> str:

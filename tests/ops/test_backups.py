@@ -197,6 +197,29 @@ def test_a_backup_failing_with_the_cache_down_is_still_recorded_and_alerted(
     assert Notice.objects.filter(key__startswith=f"backup-failed-{backup.name}").exists()
 
 
+def test_a_backup_cut_short_long_ago_is_recorded_failed_and_its_archive_deleted(settings, staff):
+    now = datetime.now(UTC)
+    cut_short = Backup.objects.create(
+        name="tessera-cut-short", started_at=now - timedelta(hours=13)
+    )
+    still_going = Backup.objects.create(name="tessera-slow", started_at=now - timedelta(hours=1))
+    folder = Path(settings.BACKUP_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "tessera-cut-short.tar").write_bytes(b"half an archive")
+    (folder / "tessera-slow.tar").write_bytes(b"growing")
+
+    backup = backup_create(now=now)
+
+    cut_short.refresh_from_db()
+    still_going.refresh_from_db()
+    assert backup.status == Backup.Status.OK
+    assert (cut_short.status, still_going.status) == (Backup.Status.FAILED, Backup.Status.RUNNING)
+    assert cut_short.error == "interrupted: still unfinished 12 hours after it began"
+    assert not (folder / "tessera-cut-short.tar").exists()
+    assert (folder / "tessera-slow.tar").exists()
+    assert Notice.objects.filter(key="backup-failed-tessera-cut-short-" + str(staff.pk)).exists()
+
+
 def test_a_failure_part_way_leaves_no_half_written_archive(settings, buyer, monkeypatch):
     storage = storages["backups"]
     real_save = type(storage)._save
