@@ -110,7 +110,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             return self.display_name
         if self.name.strip() and "@" not in self.name:
             return self.name.strip()
-        tag = salted_hmac("accounts.public_name", str(self.pk)).hexdigest()[:8]
+        tag = salted_hmac("accounts.public_name", str(self.pk), algorithm="sha256").hexdigest()[:8]
         return f"Customer {tag}"
 
     def get_short_name(self) -> str:
