@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import path
 
+from ops.admin_records import RecordAdmin
 from ops.models import Backup, Maintenance, Notice
 from ops.services import (
     MaintenanceRefused,
@@ -21,22 +22,13 @@ logger = logging.getLogger(__name__)
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(RecordAdmin):
     """The outbox, read-only: what was sent, what waits, what keeps failing and why."""
 
     list_display = ["key", "channel", "created_at", "sent_at", "attempts", "due_at", "last_error"]
     list_filter = ["channel", ("sent_at", admin.EmptyFieldListFilter)]
     search_fields = ["key"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # Maintenance mode: one row, switched through ops.services.
@@ -107,7 +99,7 @@ class MaintenanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Backup)
-class BackupAdmin(admin.ModelAdmin):
+class BackupAdmin(RecordAdmin):
     """Backups, read-only: every attempt, failures with their error, and a button that queues
     one now (the same task the schedule runs)."""
 
@@ -123,15 +115,6 @@ class BackupAdmin(admin.ModelAdmin):
     @admin.display(description="checksum")
     def checksum_short(self, backup: Backup) -> str:
         return backup.checksum[:12]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_urls(self):
         back_up_now = self.admin_site.admin_view(self.back_up_now)
