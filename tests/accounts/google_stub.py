@@ -7,7 +7,6 @@ it through `requests`, exactly as it talks to Google.
 """
 
 import hashlib
-import json
 import secrets
 import threading
 import time
@@ -18,6 +17,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.http_stubs import answer_json
 
 CLIENT_ID = "tessera-test.apps.googleusercontent.com"
 CLIENT_SECRET = "google-test-secret"
@@ -51,7 +52,7 @@ class GoogleStub:
             def do_GET(self):
                 link = urlsplit(self.path)
                 if link.path != "/o/oauth2/v2/auth":
-                    return self._answer(404, {"error": "not_found"})
+                    return answer_json(self, 404, {"error": "not_found"})
                 query = dict(parse_qsl(link.query))
                 back = {"state": query.get("state", "")}
                 if stub.chosen is None:
@@ -70,10 +71,11 @@ class GoogleStub:
                 time.sleep(stub.delay)
                 claims = stub.codes.pop(form.get("code", ""), None)
                 if self.path != "/token" or claims is None:
-                    return self._answer(400, {"error": "invalid_grant"})
+                    return answer_json(self, 400, {"error": "invalid_grant"})
                 if form.get("client_secret") != CLIENT_SECRET:
-                    return self._answer(401, {"error": "invalid_client"})
-                self._answer(
+                    return answer_json(self, 401, {"error": "invalid_client"})
+                answer_json(
+                    self,
                     200,
                     {
                         "access_token": secrets.token_urlsafe(24),
@@ -83,17 +85,6 @@ class GoogleStub:
                         "id_token": stub.id_token(claims),
                     },
                 )
-
-            def _answer(self, status: int, payload: dict) -> None:
-                data = json.dumps(payload).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the shop gave up waiting (a delay): what the test wants
 
             def log_message(self, *args):
                 pass

@@ -6,6 +6,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from tests.http_stubs import answer_json
+
 RESPONSES = {
     ("POST", "/customers"): {"customer_id": "cus_1", "email": "", "name": "", "business_id": "b"},
     ("POST", "/products"): {"product_id": "pdt_1"},
@@ -32,15 +34,7 @@ class DodoStub:
                     time.sleep(2)
                 status = 503 if stub.mode == "down" else 200
                 payload = stub.answer(self.command, self.path) if status == 200 else {}
-                data = json.dumps(payload).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting ("slow"): what the test wants
+                answer_json(self, status, payload)
 
             do_POST = do_PATCH = do_GET = _answer
 

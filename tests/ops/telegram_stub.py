@@ -6,6 +6,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.http_stubs import answer_json
+
 OK = (200, {"ok": True, "result": {"message_id": 1}})
 
 
@@ -27,15 +29,7 @@ class BotApiStub:
                 # must not wake later and take an answer meant for the next test's request.
                 status, payload = stub.answers.pop(0) if stub.answers else OK
                 time.sleep(stub.delay)
-                data = json.dumps(payload).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting (a delay): what the test wants
+                answer_json(self, status, payload)
 
             def log_message(self, *args):
                 pass
