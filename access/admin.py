@@ -10,7 +10,7 @@ from access.models import AccessEvent, Download, PurchasedProduct
 from access.services import access_grant, access_revoke
 from accounts.admin import UserAdmin
 from ops.admin_actions import BOTH_PAGES, answered, ask_before_action
-from ops.admin_records import RecordAdmin
+from ops.admin_records import NoWrites, RecordAdmin
 from shop.admin import ProductAdmin
 
 VIA = "staff"
@@ -54,21 +54,12 @@ class GrantAddForm(forms.ModelForm):
         pass
 
 
-class _ReadOnlyInline(admin.TabularInline):
+class _ReadOnlyInline(NoWrites, admin.TabularInline):
     extra = 0
     can_delete = False
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         return self.fields
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class AccessEventInline(_ReadOnlyInline):

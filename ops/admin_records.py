@@ -5,7 +5,9 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 
-class RecordAdmin(admin.ModelAdmin):
+class NoWrites:
+    """Mixed into a ModelAdmin or an inline: nothing added, changed or deleted through it."""
+
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
@@ -14,3 +16,7 @@ class RecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+class RecordAdmin(NoWrites, admin.ModelAdmin):
+    pass
